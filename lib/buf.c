@@ -1,0 +1,126 @@
+/* buf.c — bounded buffers: growth is geometric, the ceiling is hard. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+static int reserve(struct nr_buf *b, size_t extra)
+{
+    size_t need;
+    size_t cap;
+    char *p;
+
+    if (extra > b->max || b->len > b->max - extra) {
+        errno = EMSGSIZE;
+        return -1;
+    }
+    need = b->len + extra + 1;
+    if (need <= b->cap) {
+        return 0;
+    }
+    cap = b->cap != 0 ? b->cap : 64;
+    while (cap < need) {
+        cap = cap > ((size_t)-1) / 2 ? need : cap * 2;
+    }
+    p = realloc(b->data, cap);
+    if (p == NULL) {
+        errno = ENOMEM;
+        return -1;
+    }
+    b->data = p;
+    b->cap = cap;
+    return 0;
+}
+
+int nr_buf_add(struct nr_buf *b, const void *p, size_t n)
+{
+    if (reserve(b, n) != 0) {
+        return -1;
+    }
+    if (n > 0) {
+        memcpy(b->data + b->len, p, n);
+    }
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+int nr_buf_adds(struct nr_buf *b, const char *s)
+{
+    return nr_buf_add(b, s, strlen(s));
+}
+
+int nr_buf_addc(struct nr_buf *b, char c)
+{
+    return nr_buf_add(b, &c, 1);
+}
+
+int nr_buf_vprintf(struct nr_buf *b, const char *fmt, va_list ap)
+{
+    va_list cp;
+    int n;
+
+    va_copy(cp, ap);
+    n = vsnprintf(NULL, 0, fmt, cp);
+    va_end(cp);
+    if (n < 0) {
+        return -1;
+    }
+    if (reserve(b, (size_t)n) != 0) {
+        return -1;
+    }
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+    return 0;
+}
+
+int nr_buf_printf(struct nr_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = nr_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+const char *nr_buf_str(const struct nr_buf *b)
+{
+    return b->data != NULL ? b->data : "";
+}
+
+char *nr_buf_steal(struct nr_buf *b)
+{
+    char *p;
+
+    if (b->data == NULL && reserve(b, 0) != 0) {
+        return NULL;
+    }
+    if (b->len == 0) {
+        b->data[0] = '\0';
+    }
+    p = b->data;
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+    return p;
+}
+
+void nr_buf_reset(struct nr_buf *b)
+{
+    b->len = 0;
+    if (b->data != NULL) {
+        b->data[0] = '\0';
+    }
+}
+
+void nr_buf_dispose(struct nr_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+}

@@ -1,0 +1,33 @@
+/* buf.h — bounded, NUL-terminated byte buffers for outside input. */
+#ifndef NR_BUF_H
+#define NR_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* data is always NUL-terminated once anything was added (or NULL when
+ * empty); max is the ceiling fixed at init: past it appends fail with
+ * errno = EMSGSIZE and leave the buffer as it was. */
+struct nr_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+    size_t max;
+};
+
+#define NR_BUF_INIT(ceiling) { NULL, 0, 0, (ceiling) }
+
+int nr_buf_add(struct nr_buf *b, const void *p, size_t n);
+int nr_buf_adds(struct nr_buf *b, const char *s);
+int nr_buf_addc(struct nr_buf *b, char c);
+int nr_buf_printf(struct nr_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int nr_buf_vprintf(struct nr_buf *b, const char *fmt, va_list ap);
+/* Text so far: never NULL ("" when empty). Borrowed. */
+const char *nr_buf_str(const struct nr_buf *b);
+/* Hand the storage to the caller (never NULL on success) and reset. */
+char *nr_buf_steal(struct nr_buf *b);
+void nr_buf_reset(struct nr_buf *b);
+void nr_buf_dispose(struct nr_buf *b);
+
+#endif
