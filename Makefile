@@ -68,7 +68,8 @@ deps:
 
 $(BUILD)/obj/lib/%.o: lib/%.c $(wildcard lib/*.h) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
 
 $(SO): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
