@@ -72,6 +72,14 @@ int nr_tfsm__re_match(struct nr_tfsm__re *re, const char *subj, size_t len,
 void nr_tfsm__re_prefix(const char *pat, size_t len, char *prefix,
                         size_t *plen, size_t max);
 
+/* When a rule must consume the whole line (it ends in a top-level "$")
+ * and uses only positive classes and literals, the set of characters it
+ * can consume: a line with any other character cannot match, which
+ * spares PCRE2 the catastrophic backtracking some templates cause on
+ * such lines.  -1 when the pattern is not of that kind. */
+int nr_tfsm__re_alphabet(const char *pat, size_t len, uint64_t bits[2],
+                         int *nonascii);
+
 /* ---- template model ---- */
 
 enum {
@@ -121,6 +129,9 @@ struct nr_tfsm__rule {
     size_t nassign;
     char prefix[16];
     size_t prefixlen;
+    int has_alpha;
+    int alpha_nonascii;
+    uint64_t alpha[2];
 };
 
 struct nr_tfsm__state {

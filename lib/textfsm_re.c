@@ -853,3 +853,189 @@ int nr_tfsm__re_match(struct nr_tfsm__re *re, const char *subj, size_t len,
     }
     return r;
 }
+
+/* ------------------------------------------------------------------ */
+/* Alphabet of a whole-line rule                                       */
+/* ------------------------------------------------------------------ */
+
+struct alpha {
+    uint64_t bits[2];
+    int nonascii;
+};
+
+static void alpha_add(struct alpha *a, unsigned c)
+{
+    a->bits[c >> 6] |= (uint64_t)1 << (c & 63);
+}
+
+static void alpha_range(struct alpha *a, unsigned lo, unsigned hi)
+{
+    for (; lo <= hi; lo++) {
+        alpha_add(a, lo);
+    }
+}
+
+/* \s \d \w: ASCII members, and any non-ASCII character may belong. */
+static int alpha_class(struct alpha *a, int c)
+{
+    if (c == 's') {
+        alpha_range(a, 0x09, 0x0d);
+        alpha_range(a, 0x1c, 0x20);
+    } else if (c == 'd') {
+        alpha_range(a, '0', '9');
+    } else if (c == 'w') {
+        alpha_range(a, '0', '9');
+        alpha_range(a, 'a', 'z');
+        alpha_range(a, 'A', 'Z');
+        alpha_add(a, '_');
+    } else {
+        return -1;
+    }
+    a->nonascii = 1;
+    return 0;
+}
+
+/* One escape at p[*i] (the backslash); -1 when it is not understood. */
+static int alpha_escape(struct alpha *a, const char *p, size_t len,
+                        size_t *i, int in_class)
+{
+    unsigned char c;
+
+    if (*i + 1 >= len) {
+        return -1;
+    }
+    c = (unsigned char)p[*i + 1];
+    *i += 2;
+    if (c >= 0x80) {
+        a->nonascii = 1;
+        return 0;
+    }
+    if (!in_class && (c == 'b' || c == 'B' || c == 'A' || c == 'Z')) {
+        return 0;
+    }
+    if (is_alpha(c) || is_digit(c)) {
+        return alpha_class(a, c);
+    }
+    alpha_add(a, c);
+    return 0;
+}
+
+static int alpha_set(struct alpha *a, const char *p, size_t len, size_t *i)
+{
+    size_t st;
+    unsigned char c;
+
+    (*i)++;
+    if (*i < len && p[*i] == '^') {
+        return -1;
+    }
+    st = *i;
+    while (*i < len) {
+        c = (unsigned char)p[*i];
+        if (c == ']' && *i > st) {
+            (*i)++;
+            return 0;
+        }
+        if (c == '\\') {
+            if (alpha_escape(a, p, len, i, 1) != 0) {
+                return -1;
+            }
+            continue;
+        }
+        if (c >= 0x80) {
+            a->nonascii = 1;
+            (*i)++;
+            continue;
+        }
+        if (*i + 2 < len && p[*i + 1] == '-' && p[*i + 2] != ']') {
+            unsigned char hi = (unsigned char)p[*i + 2];
+            if (hi >= 0x80 || hi == '\\' || hi < c) {
+                return -1;
+            }
+            alpha_range(a, c, hi);
+            *i += 3;
+            continue;
+        }
+        alpha_add(a, c);
+        (*i)++;
+    }
+    return -1;
+}
+
+int nr_tfsm__re_alphabet(const char *p, size_t len, uint64_t bits[2],
+                         int *nonascii)
+{
+    struct alpha a = { { 0, 0 }, 0 };
+    size_t i = 0;
+    int depth = 0;
+    int last_dollar = 0;
+    unsigned char c;
+
+    while (i < len) {
+        c = (unsigned char)p[i];
+        last_dollar = 0;
+        if (c == '\\') {
+            if (alpha_escape(&a, p, len, &i, 0) != 0) {
+                return -1;
+            }
+        } else if (c == '[') {
+            if (alpha_set(&a, p, len, &i) != 0) {
+                return -1;
+            }
+        } else if (c == '(') {
+            i++;
+            depth++;
+            if (i < len && p[i] == '?') {
+                if (i + 1 < len && p[i + 1] == ':') {
+                    i += 2;
+                } else if (i + 2 < len && p[i + 1] == 'P' && p[i + 2] == '<') {
+                    while (i < len && p[i] != '>') {
+                        i++;
+                    }
+                    i++;
+                } else {
+                    return -1;
+                }
+            }
+        } else if (c == ')') {
+            depth--;
+            i++;
+        } else if (c == '|') {
+            if (depth == 0) {
+                return -1;
+            }
+            i++;
+        } else if (c == '{') {
+            size_t k = i + 1;
+            while (k < len && (is_digit((unsigned char)p[k]) || p[k] == ',')) {
+                k++;
+            }
+            if (k < len && p[k] == '}' && k > i + 1) {
+                i = k + 1;
+            } else {
+                alpha_add(&a, '{');
+                i++;
+            }
+        } else if (c == '$') {
+            last_dollar = depth == 0;
+            i++;
+        } else if (c == '.') {
+            return -1;
+        } else if (c == '^' || c == '*' || c == '+' || c == '?') {
+            i++;
+        } else if (c >= 0x80) {
+            a.nonascii = 1;
+            i++;
+        } else {
+            alpha_add(&a, c);
+            i++;
+        }
+    }
+    if (!last_dollar) {
+        return -1;
+    }
+    bits[0] = a.bits[0];
+    bits[1] = a.bits[1];
+    *nonascii = a.nonascii;
+    return 0;
+}

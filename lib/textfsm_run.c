@@ -502,6 +502,22 @@ static void shown_line(char *dst, size_t dsz, const struct nr_tfsm__str *l)
     snprintf(dst, dsz, "%.*s%s", (int)n, l->p, l->len > n ? "..." : "");
 }
 
+static int outside_alphabet(const struct nr_tfsm__rule *ru,
+                            const struct nr_tfsm__str *line)
+{
+    size_t i;
+    unsigned char c;
+
+    for (i = 0; i < line->len; i++) {
+        c = (unsigned char)line->p[i];
+        if (c >= 0x80 ? !ru->alpha_nonascii
+                      : !(ru->alpha[c >> 6] & ((uint64_t)1 << (c & 63)))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* One rule against one line: 1 matched, 0 not, -1 error. */
 static int try_rule(struct run *r, const struct nr_tfsm__rule *ru,
                     const struct nr_tfsm__str *line, size_t lineno)
@@ -514,6 +530,9 @@ static int try_rule(struct run *r, const struct nr_tfsm__rule *ru,
 
     if (ru->prefixlen > line->len ||
         memcmp(ru->prefix, line->p, ru->prefixlen) != 0) {
+        return 0;
+    }
+    if (ru->has_alpha && outside_alphabet(ru, line)) {
         return 0;
     }
     m = nr_tfsm__re_match(ru->re, line->p, line->len, r->md, r->mc);
