@@ -14,11 +14,14 @@
 /* A pattern is JIT-compiled only after this many calls: most rules of
  * most templates run a handful of times, and a JIT compile costs as much
  * as hundreds of interpreted matches. */
+#ifndef JIT_AFTER
 #define JIT_AFTER 64
+#endif
 
 /* Python's re spends seconds on the worst corpus inputs; PCRE2 needs far
  * fewer steps, so this only stops input built to explode. */
 #define MATCH_LIMIT 20000000u
+#define PROBE_LIMIT 2000u
 #define DEPTH_LIMIT 2000000u
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -527,7 +530,9 @@ int nr_tfsm__re_translate(struct nr_buf *out, uint32_t *flags,
     int c;
     int rc = -1;
 
-    *flags = PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED | PCRE2_NO_UTF_CHECK;
+    /* The pattern is checked for valid UTF-8 here; subjects are made
+     * valid before matching, so matches skip the check. */
+    *flags = PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED;
     while (x.i < x.len) {
         c = (unsigned char)x.p[x.i++];
         if (c == '\\') {
@@ -837,10 +842,23 @@ int nr_tfsm__re_match(struct nr_tfsm__re *re, const char *subj, size_t len,
     int r;
 
     if (code == NULL) {
-        code = re->code;
         if (atomic_fetch_add_explicit(&re->calls, 1,
                                       memory_order_relaxed) == JIT_AFTER) {
             maybe_jit(re);
+        }
+        /* A first, cheap interpreted try: a pattern that needs more
+         * steps than this backtracks heavily and is worth its JIT
+         * compile at once. */
+        pcre2_set_match_limit(mc, PROBE_LIMIT);
+        r = pcre2_match(re->code, (PCRE2_SPTR)subj, len, 0,
+                        PCRE2_NO_UTF_CHECK, md, mc);
+        if (r != PCRE2_ERROR_MATCHLIMIT) {
+            return r;
+        }
+        maybe_jit(re);
+        code = atomic_load_explicit(&re->jit, memory_order_acquire);
+        if (code == NULL) {
+            code = re->code;
         }
     }
     pcre2_set_match_limit(mc, MATCH_LIMIT);

@@ -91,12 +91,27 @@ int nr_tfsm__lines(char **text, struct nr_tfsm__str **lines, size_t *n,
     *text = NULL;
     *lines = NULL;
     *n = 0;
-    if (nr_buf_add(&b, "", 0) != 0) {
+    /* Room for the usual case (valid UTF-8, one byte per line end) up
+     * front: growing a large buffer costs more than the copy. */
+    if (nr_buf_add(&b, in, len) != 0) {
         goto out;
     }
+    nr_buf_reset(&b);
     while (i < len) {
         st = b.len;
         while (i < len && !line_break(p + i, len - i, &skip)) {
+            /* Plain ASCII runs are copied whole. */
+            k = i;
+            while (k < len && p[k] >= 0x20 && p[k] < 0x80) {
+                k++;
+            }
+            if (k > i) {
+                if (nr_buf_add(&b, p + i, k - i) != 0) {
+                    goto out;
+                }
+                i = k;
+                continue;
+            }
             k = utf8_len(p + i, len - i);
             if (k == 0) {
                 /* Undecodable bytes read as U+FFFD. */
@@ -187,7 +202,6 @@ struct run {
     struct nr_tfsm__arena *arena;
     pcre2_match_data *md;
     pcre2_match_context *mc;
-    pcre2_jit_stack *js;
     struct nr_err *err;
 };
 
@@ -644,12 +658,12 @@ static int run_one(struct table *tab, struct nr_tfsm__arena *arena,
     r.v = calloc(t->nvalues ? t->nvalues : 1, sizeof(*r.v));
     r.md = pcre2_match_data_create(t->max_groups + 1, NULL);
     r.mc = pcre2_match_context_create(NULL);
-    r.js = pcre2_jit_stack_create(32 * 1024, 8 * 1024 * 1024, NULL);
-    if (r.v == NULL || r.md == NULL || r.mc == NULL || r.js == NULL) {
+    /* No JIT stack of our own: the default one suffices for sane
+     * patterns, and a match that outgrows it reruns interpreted. */
+    if (r.v == NULL || r.md == NULL || r.mc == NULL) {
         oom(&r);
         goto out;
     }
-    pcre2_jit_stack_assign(r.mc, NULL, r.js);
     rc = run_lines(&r, lines, nlines);
 out:
     if (r.v != NULL) {
@@ -660,7 +674,6 @@ out:
     free(r.v);
     pcre2_match_data_free(r.md);
     pcre2_match_context_free(r.mc);
-    pcre2_jit_stack_free(r.js);
     return rc;
 }
 
