@@ -652,7 +652,7 @@ static int parse_rule(struct reader *r, struct nr_tfsm__tpl *t,
         goto out;
     }
     nr_tfsm__re_prefix(nr_buf_str(&pat), pat.len, ru->prefix, &ru->prefixlen,
-                       sizeof(ru->prefix));
+                       sizeof(ru->prefix), &ru->prefix_ws);
     ru->has_alpha = nr_tfsm__re_alphabet(nr_buf_str(&pat), pat.len, ru->alpha,
                                          &ru->alpha_nonascii) == 0;
     if (nr_tfsm__re_get(&ru->re, nr_buf_str(&pat), pat.len, nm, r->why,

@@ -68,9 +68,10 @@ int nr_tfsm__re_translate(struct nr_buf *out, uint32_t *flags,
 int nr_tfsm__re_match(struct nr_tfsm__re *re, const char *subj, size_t len,
                       pcre2_match_data *md, pcre2_match_context *mc);
 /* The literal every match must start with (rules only), for a cheap
- * rejection before calling PCRE2; *plen 0 when there is none. */
+ * rejection before calling PCRE2; *plen 0 when there is none.  *ws is 1
+ * or 2 when the literal comes after leading "\s*" or "\s+". */
 void nr_tfsm__re_prefix(const char *pat, size_t len, char *prefix,
-                        size_t *plen, size_t max);
+                        size_t *plen, size_t max, int *ws);
 
 /* When a rule must consume the whole line (it ends in a top-level "$")
  * and uses only positive classes and literals, the set of characters it
@@ -129,6 +130,7 @@ struct nr_tfsm__rule {
     size_t nassign;
     char prefix[16];
     size_t prefixlen;
+    int prefix_ws;
     int has_alpha;
     int alpha_nonascii;
     uint64_t alpha[2];

@@ -21,7 +21,7 @@
 /* Python's re spends seconds on the worst corpus inputs; PCRE2 needs far
  * fewer steps, so this only stops input built to explode. */
 #define MATCH_LIMIT 20000000u
-#define PROBE_LIMIT 2000u
+#define PROBE_LIMIT 20000u
 #define DEPTH_LIMIT 2000000u
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -597,7 +597,7 @@ static int top_level_alt(const char *p, size_t len)
 }
 
 void nr_tfsm__re_prefix(const char *pat, size_t len, char *prefix,
-                        size_t *plen, size_t max)
+                        size_t *plen, size_t max, int *ws)
 {
     size_t i = 0;
     size_t n = 0;
@@ -606,10 +606,24 @@ void nr_tfsm__re_prefix(const char *pat, size_t len, char *prefix,
     unsigned char c;
 
     *plen = 0;
+    *ws = 0;
     if (len == 0 || pat[0] != '^' || top_level_alt(pat, len)) {
         return;
     }
     i = 1;
+    /* "^\s*Lit" and "^\s+Lit": the literal follows the leading white
+     * space exactly, as long as it does not start with white space. */
+    if (len >= 4 && pat[1] == '\\' && pat[2] == 's' &&
+        (pat[3] == '*' || pat[3] == '+') &&
+        (len == 4 || strchr("?+{", pat[4]) == NULL)) {
+        *ws = pat[3] == '*' ? 1 : 2;
+        i = 4;
+        if (i < len && (pat[i] == ' ' || (pat[i] == '\\' && i + 1 < len &&
+                                          strchr(" tnrfv", pat[i + 1])))) {
+            *ws = 0;
+            return;
+        }
+    }
     while (i < len && n < max) {
         c = (unsigned char)pat[i];
         if (c == '\\' && i + 1 < len) {
@@ -634,6 +648,9 @@ void nr_tfsm__re_prefix(const char *pat, size_t len, char *prefix,
         i += step;
     }
     *plen = n;
+    if (n == 0) {
+        *ws = 0;
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -841,7 +858,20 @@ int nr_tfsm__re_match(struct nr_tfsm__re *re, const char *subj, size_t len,
     pcre2_code *code = atomic_load_explicit(&re->jit, memory_order_acquire);
     int r;
 
-    if (code == NULL) {
+    if (code != NULL) {
+        /* The JIT fast path skips pcre2_match's checks, which matters at
+         * millions of calls. */
+        pcre2_set_match_limit(mc, MATCH_LIMIT);
+        r = pcre2_jit_match(code, (PCRE2_SPTR)subj, len, 0,
+                            PCRE2_NO_UTF_CHECK, md, mc);
+        if (r == PCRE2_ERROR_JIT_STACKLIMIT) {
+            pcre2_set_depth_limit(mc, DEPTH_LIMIT);
+            r = pcre2_match(re->code, (PCRE2_SPTR)subj, len, 0,
+                            PCRE2_NO_UTF_CHECK, md, mc);
+        }
+        return r;
+    }
+    {
         if (atomic_fetch_add_explicit(&re->calls, 1,
                                       memory_order_relaxed) == JIT_AFTER) {
             maybe_jit(re);

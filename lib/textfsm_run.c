@@ -516,6 +516,34 @@ static void shown_line(char *dst, size_t dsz, const struct nr_tfsm__str *l)
     snprintf(dst, dsz, "%.*s%s", (int)n, l->p, l->len > n ? "..." : "");
 }
 
+static int ascii_space(unsigned char c)
+{
+    return c == ' ' || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
+}
+
+/* Could the rule's literal prefix be where the line puts it?  Leading
+ * white space is skipped only over ASCII; anything else leaves the
+ * question to PCRE2, which knows Unicode white space. */
+static int prefix_may_match(const struct nr_tfsm__rule *ru,
+                            const struct nr_tfsm__str *line)
+{
+    size_t i = 0;
+
+    if (ru->prefix_ws != 0) {
+        while (i < line->len && ascii_space((unsigned char)line->p[i])) {
+            i++;
+        }
+        if (i < line->len && (unsigned char)line->p[i] >= 0x80) {
+            return 1;
+        }
+        if (ru->prefix_ws == 2 && i == 0) {
+            return 0;
+        }
+    }
+    return ru->prefixlen <= line->len - i &&
+           memcmp(ru->prefix, line->p + i, ru->prefixlen) == 0;
+}
+
 static int outside_alphabet(const struct nr_tfsm__rule *ru,
                             const struct nr_tfsm__str *line)
 {
@@ -542,8 +570,7 @@ static int try_rule(struct run *r, const struct nr_tfsm__rule *ru,
     size_t k;
     int m;
 
-    if (ru->prefixlen > line->len ||
-        memcmp(ru->prefix, line->p, ru->prefixlen) != 0) {
+    if (ru->prefixlen > 0 && !prefix_may_match(ru, line)) {
         return 0;
     }
     if (ru->has_alpha && outside_alphabet(ru, line)) {
