@@ -93,7 +93,7 @@ int nr_tfsm__lines(char **text, struct nr_tfsm__str **lines, size_t *n,
     *n = 0;
     /* Room for the usual case (valid UTF-8, one byte per line end) up
      * front: growing a large buffer costs more than the copy. */
-    if (nr_buf_add(&b, in, len) != 0) {
+    if (nr_buf_add(&b, in, len) != 0 || nr_buf_addc(&b, '\n') != 0) {
         goto out;
     }
     nr_buf_reset(&b);
