@@ -164,6 +164,107 @@ NR_API int nr_var_is_secret(const char *name);
 
 /* === Module APIs follow, one section each. === */
 
+/* ------------------------------------------------------------------ */
+/* Text parsing (TextFSM)                                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A TextFSM engine compatible with python textfsm 1.1.0 as ntc-templates
+ * use it: templates in its language with Python `re` patterns, records
+ * emitted exactly as the reference emits them, several templates merged
+ * on their Key values as CliTable merges them, and ntc-templates' index
+ * files to pick templates by platform and command.
+ *
+ * A loaded struct nr_tfsm is immutable: any number of threads may call
+ * nr_tfsm_parse on the same one at once (each call has its own match
+ * state).  Everything else is for one thread at a time per object.
+ */
+struct nr_tfsm;
+struct nr_tfsm_records;
+struct nr_tfsm_index;
+
+/* Load and compile templates.  paths is one file or several joined by
+ * ':' (merged as CliTable does).  Template errors are NR_ERR_USAGE with
+ * "FILE:LINE: why".  Caller frees *out with nr_tfsm_free. */
+NR_API int nr_tfsm_load(struct nr_tfsm **out, const char *paths,
+                        struct nr_err *err);
+/* The same from text in memory; name stands for the file in errors. */
+NR_API int nr_tfsm_load_text(struct nr_tfsm **out, const char *name,
+                             const char *text, size_t len,
+                             struct nr_err *err);
+/* Add one more template from memory to merge after those loaded. */
+NR_API int nr_tfsm_add_text(struct nr_tfsm *fsm, const char *name,
+                            const char *text, size_t len,
+                            struct nr_err *err);
+NR_API void nr_tfsm_free(struct nr_tfsm *fsm);
+
+/* Parse device output (any bytes; read as UTF-8 with universal
+ * newlines).  An Error rule that fires, or a pattern that exceeds the
+ * match limits, is NR_ERR_PARSE naming template file and line.  Caller
+ * frees *out with nr_tfsm_records_free.  Thread-safe on a shared fsm. */
+NR_API int nr_tfsm_parse(struct nr_tfsm_records **out,
+                         const struct nr_tfsm *fsm, const char *text,
+                         size_t len, struct nr_err *err);
+NR_API void nr_tfsm_records_free(struct nr_tfsm_records *rec);
+
+/* Columns are the Value names (first template's, then those the others
+ * add).  Strings are borrowed and live as long as rec. */
+NR_API size_t nr_tfsm_records_ncols(const struct nr_tfsm_records *rec);
+NR_API const char *nr_tfsm_records_col(const struct nr_tfsm_records *rec,
+                                       size_t col);
+NR_API size_t nr_tfsm_records_nrows(const struct nr_tfsm_records *rec);
+/* A cell is a string or, for List values, a list of strings.  For a
+ * string: returns 0, *item = the text (length *len), n_items ignored.
+ * nr_tfsm_records_cell reports which it is and the item count. */
+NR_API int nr_tfsm_records_is_list(const struct nr_tfsm_records *rec,
+                                   size_t row, size_t col, size_t *nitems);
+/* Item i of a list cell, or the string of a string cell (i ignored).
+ * Not NUL-terminated: *len is its length. */
+NR_API const char *nr_tfsm_records_get(const struct nr_tfsm_records *rec,
+                                       size_t row, size_t col, size_t i,
+                                       size_t *len);
+
+enum nr_tfsm_format {
+    NR_TFSM_JSON,   /* one JSON list of objects, keys lower-cased */
+    NR_TFSM_JSONL,  /* one object per line */
+    NR_TFSM_CSV,    /* header of Value names; lists as JSON arrays */
+    NR_TFSM_TEXT,   /* an aligned table for people */
+};
+/* Render rec; caller frees *out (NUL-terminated, *len bytes). */
+NR_API int nr_tfsm_records_format(char **out, size_t *len,
+                                  const struct nr_tfsm_records *rec,
+                                  enum nr_tfsm_format fmt,
+                                  struct nr_err *err);
+
+/* The template search path: extra dirs first, then the entries of
+ * NETRUN_TEMPLATES (':'-separated), then the installed templates.
+ * Caller frees with nr_tfsm_dirs_free. */
+NR_API int nr_tfsm_dirs(char ***out, size_t *n, const char *const *extra,
+                        size_t nextra, struct nr_err *err);
+NR_API void nr_tfsm_dirs_free(char **dirs, size_t n);
+/* Turn "a:b" into paths: a name that is an existing file is kept,
+ * others are looked up in dirs in order.  Caller frees *out. */
+NR_API int nr_tfsm_resolve(char **out, const char *spec,
+                           const char *const *dirs, size_t n,
+                           struct nr_err *err);
+
+/* An ntc-templates index (CSV: Template, Hostname, Platform, Command;
+ * "[[xyz]]" abbreviations; cells are Python regexes matched at the
+ * start).  Caller frees with nr_tfsm_index_free. */
+NR_API int nr_tfsm_index_load(struct nr_tfsm_index **out, const char *path,
+                              struct nr_err *err);
+NR_API void nr_tfsm_index_free(struct nr_tfsm_index *idx);
+/* The first row matching platform and command (NULL: not checked):
+ * its template paths, made relative to the index's folder and joined
+ * with ':'.  No match is NR_ERR_USAGE.  Caller frees *out. */
+NR_API int nr_tfsm_index_find(char **out, const struct nr_tfsm_index *idx,
+                              const char *platform, const char *command,
+                              struct nr_err *err);
+/* Search dirs in order for an index with a matching row. */
+NR_API int nr_tfsm_select(char **out, const char *const *dirs, size_t n,
+                          const char *platform, const char *command,
+                          struct nr_err *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,204 @@
+/* textfsm.h — internals of the TextFSM engine shared by its files. */
+#ifndef NR_TEXTFSM_H
+#define NR_TEXTFSM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "buf.h"
+#include "netrun.h"
+
+/* TextFSM's own ceiling on Value and state names. */
+#define NR_TFSM__MAX_NAME 48
+
+/* ---- arena: many small strings that all die with one result ---- */
+struct nr_tfsm__chunk;
+struct nr_tfsm__arena {
+    struct nr_tfsm__chunk *head;
+};
+void *nr_tfsm__alloc(struct nr_tfsm__arena *a, size_t n);
+void nr_tfsm__arena_dispose(struct nr_tfsm__arena *a);
+
+/* ---- regexes ---- */
+
+/* Group names a template uses: Value names first (mapped to "v<i>"),
+ * then names of other groups (mapped to "n<k>"), because PCRE2 limits
+ * names to 32 characters and Values may be longer. */
+struct nr_tfsm__names {
+    char **name;
+    size_t n;
+    size_t cap;
+    size_t nvalues;
+};
+void nr_tfsm__names_dispose(struct nr_tfsm__names *nm);
+int nr_tfsm__names_add(struct nr_tfsm__names *nm, const char *s, size_t len,
+                       size_t *idx);
+
+/* A compiled pattern shared through the process-wide cache.  code is
+ * never JIT-compiled; jit becomes a JIT-compiled copy once the pattern
+ * has run often enough to be worth it. */
+struct nr_tfsm__re {
+    pcre2_code *code;
+    pcre2_code *_Atomic jit;
+    _Atomic unsigned long calls;
+    _Atomic int jit_state;   /* 0 not tried, 1 done, 2 failed */
+    uint32_t ngroups;        /* capture groups */
+    char *key;
+    size_t keylen;
+    unsigned refs;           /* guarded by the cache lock */
+    struct nr_tfsm__re *next;
+};
+
+/* Translate Python `re` syntax into PCRE2 syntax, mapping group names
+ * through nm, and compile it (anchored, UTF, UCP) through the cache.
+ * On error writes a one-line reason into why. */
+int nr_tfsm__re_get(struct nr_tfsm__re **out, const char *pat, size_t len,
+                    struct nr_tfsm__names *nm, char *why, size_t whylen);
+void nr_tfsm__re_put(struct nr_tfsm__re *re);
+/* The translation alone (for tests): 0 or -1 with why filled. */
+int nr_tfsm__re_translate(struct nr_buf *out, uint32_t *flags,
+                          const char *pat, size_t len,
+                          struct nr_tfsm__names *nm, char *why,
+                          size_t whylen);
+/* Run re anchored on subj; returns pcre2_match's result, retrying
+ * without JIT when the JIT stack is exhausted. */
+int nr_tfsm__re_match(struct nr_tfsm__re *re, const char *subj, size_t len,
+                      pcre2_match_data *md, pcre2_match_context *mc);
+/* The literal every match must start with (rules only), for a cheap
+ * rejection before calling PCRE2; *plen 0 when there is none.  *ws is 1
+ * or 2 when the literal comes after leading "\s*" or "\s+". */
+void nr_tfsm__re_prefix(const char *pat, size_t len, char *prefix,
+                        size_t *plen, size_t max, int *ws);
+
+/* When a rule must consume the whole line (it ends in a top-level "$")
+ * and uses only positive classes and literals, the set of characters it
+ * can consume: a line with any other character cannot match, which
+ * spares PCRE2 the catastrophic backtracking some templates cause on
+ * such lines.  -1 when the pattern is not of that kind. */
+int nr_tfsm__re_alphabet(const char *pat, size_t len, uint64_t bits[2],
+                         int *nonascii);
+
+/* ---- template model ---- */
+
+enum {
+    NR_TFSM__OPT_REQUIRED = 1,
+    NR_TFSM__OPT_FILLDOWN,
+    NR_TFSM__OPT_FILLUP,
+    NR_TFSM__OPT_KEY,
+    NR_TFSM__OPT_LIST,
+};
+
+struct nr_tfsm__value {
+    char *name;
+    char *regex;             /* as written, "(...)" */
+    uint8_t opts[5];         /* options in the order written, 0-ended */
+    uint8_t nopts;
+    int has_filldown, has_list, has_key, has_fillup, has_required;
+    /* List values whose own regex has named groups record dicts. */
+    struct nr_tfsm__re *nested;
+    char **nested_names;     /* original names, in group order */
+    uint32_t *nested_groups;
+    size_t nnested;
+};
+
+enum nr_tfsm__lineop { NR_TFSM__NEXT, NR_TFSM__CONTINUE, NR_TFSM__ERROR };
+enum nr_tfsm__recop {
+    NR_TFSM__NORECORD, NR_TFSM__RECORD, NR_TFSM__CLEAR, NR_TFSM__CLEARALL
+};
+
+/* Special targets after the real states. */
+#define NR_TFSM__STATE_NONE (-1)
+#define NR_TFSM__STATE_END (-2)
+#define NR_TFSM__STATE_EOF (-3)
+
+struct nr_tfsm__assign {
+    uint32_t group;
+    uint32_t value;
+};
+
+struct nr_tfsm__rule {
+    struct nr_tfsm__re *re;
+    unsigned line;
+    enum nr_tfsm__lineop line_op;
+    enum nr_tfsm__recop rec_op;
+    int next_state;          /* index, or NR_TFSM__STATE_* */
+    char *message;           /* Error text (with its quotes), or NULL */
+    struct nr_tfsm__assign *assign;
+    size_t nassign;
+    char prefix[16];
+    size_t prefixlen;
+    int prefix_ws;
+    int has_alpha;
+    int alpha_nonascii;
+    uint64_t alpha[2];
+};
+
+struct nr_tfsm__state {
+    char *name;
+    struct nr_tfsm__rule *rules;
+    size_t nrules;
+};
+
+struct nr_tfsm__tpl {
+    char *file;              /* for messages */
+    struct nr_tfsm__value *values;
+    size_t nvalues;
+    struct nr_tfsm__state *states;
+    size_t nstates;
+    int start;               /* index of Start */
+    int has_eof;             /* an explicit EOF state */
+    uint32_t max_groups;
+};
+
+struct nr_tfsm {
+    struct nr_tfsm__tpl **tpl;
+    size_t ntpl;
+};
+
+int nr_tfsm__tpl_compile(struct nr_tfsm__tpl **out, const char *file,
+                         const char *text, size_t len, struct nr_err *err);
+void nr_tfsm__tpl_free(struct nr_tfsm__tpl *t);
+
+/* ---- results ---- */
+
+struct nr_tfsm__str {
+    const char *p;
+    size_t len;
+};
+
+/* A cell is a string or (is_list) a list of strings. */
+struct nr_tfsm__cell {
+    struct nr_tfsm__str s;
+    struct nr_tfsm__str *items;
+    size_t nitems;
+    int is_list;
+};
+
+struct nr_tfsm_records {
+    char **cols;
+    size_t ncols;
+    struct nr_tfsm__cell **rows;
+    size_t nrows;
+    size_t caprows;
+    char *text;              /* the normalised input the cells point into */
+    struct nr_tfsm__arena arena;
+};
+
+/* Input split into lines as Python's str.splitlines() would after
+ * universal-newline reading; invalid UTF-8 becomes U+FFFD. */
+int nr_tfsm__lines(char **text, struct nr_tfsm__str **lines, size_t *n,
+                   const char *in, size_t len);
+
+/* Run one template over lines; appends rows to a fresh table whose
+ * columns are that template's Values. */
+int nr_tfsm__run(struct nr_tfsm_records *rec, const struct nr_tfsm__tpl *t,
+                 const struct nr_tfsm__str *lines, size_t nlines,
+                 struct nr_err *err);
+
+/* Read a whole file into a bounded buffer. */
+int nr_tfsm__slurp(struct nr_buf *b, const char *path, struct nr_err *err);
+
+#endif

@@ -1,0 +1,492 @@
+/* textfsm_out.c — reading and rendering parsed records, and finding
+ * template files on the search path. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "textfsm.h"
+
+#define MAX_OUTPUT ((size_t)1 << 32)
+
+size_t nr_tfsm_records_ncols(const struct nr_tfsm_records *rec)
+{
+    return rec->ncols;
+}
+
+const char *nr_tfsm_records_col(const struct nr_tfsm_records *rec, size_t col)
+{
+    return col < rec->ncols ? rec->cols[col] : NULL;
+}
+
+size_t nr_tfsm_records_nrows(const struct nr_tfsm_records *rec)
+{
+    return rec->nrows;
+}
+
+int nr_tfsm_records_is_list(const struct nr_tfsm_records *rec, size_t row,
+                            size_t col, size_t *nitems)
+{
+    const struct nr_tfsm__cell *c = &rec->rows[row][col];
+
+    *nitems = c->is_list ? c->nitems : 1;
+    return c->is_list;
+}
+
+const char *nr_tfsm_records_get(const struct nr_tfsm_records *rec, size_t row,
+                                size_t col, size_t i, size_t *len)
+{
+    const struct nr_tfsm__cell *c = &rec->rows[row][col];
+    const struct nr_tfsm__str *s = c->is_list ? &c->items[i] : &c->s;
+
+    *len = s->len;
+    return s->p != NULL ? s->p : "";
+}
+
+/* ------------------------------------------------------------------ */
+/* Rendering                                                           */
+/* ------------------------------------------------------------------ */
+
+static int json_str(struct nr_buf *b, const char *p, size_t n)
+{
+    size_t i, st;
+    unsigned char c;
+    int rc = nr_buf_addc(b, '"');
+
+    for (i = 0; i < n && rc == 0;) {
+        st = i;
+        while (i < n && (unsigned char)p[i] >= 0x20 && p[i] != '"' &&
+               p[i] != '\\') {
+            i++;
+        }
+        rc |= nr_buf_add(b, p + st, i - st);
+        if (i >= n) {
+            break;
+        }
+        c = (unsigned char)p[i++];
+        if (c == '"' || c == '\\') {
+            rc |= nr_buf_addc(b, '\\');
+            rc |= nr_buf_addc(b, (char)c);
+        } else if (c == '\n') {
+            rc |= nr_buf_adds(b, "\\n");
+        } else if (c == '\t') {
+            rc |= nr_buf_adds(b, "\\t");
+        } else {
+            rc |= nr_buf_printf(b, "\\u%04x", c);
+        }
+    }
+    rc |= nr_buf_addc(b, '"');
+    return rc;
+}
+
+static int json_cell(struct nr_buf *b, const struct nr_tfsm__cell *c)
+{
+    size_t i;
+    int rc = 0;
+
+    if (!c->is_list) {
+        return json_str(b, c->s.p != NULL ? c->s.p : "", c->s.len);
+    }
+    rc |= nr_buf_addc(b, '[');
+    for (i = 0; i < c->nitems; i++) {
+        if (i > 0) {
+            rc |= nr_buf_adds(b, ", ");
+        }
+        rc |= json_str(b, c->items[i].p, c->items[i].len);
+    }
+    rc |= nr_buf_addc(b, ']');
+    return rc;
+}
+
+static void lower(char *s)
+{
+    for (; *s != '\0'; s++) {
+        if (*s >= 'A' && *s <= 'Z') {
+            *s = (char)(*s - 'A' + 'a');
+        }
+    }
+}
+
+/* Keys lower-cased as ntc-templates does; when two columns lower to one
+ * key the later value wins in the earlier place, as a Python dict. */
+static int key_plan(char ***keys, int **src, const struct nr_tfsm_records *r)
+{
+    size_t i, j;
+
+    *keys = calloc(r->ncols + 1, sizeof(char *));
+    *src = calloc(r->ncols + 1, sizeof(int));
+    if (*keys == NULL || *src == NULL) {
+        return -1;
+    }
+    for (i = 0; i < r->ncols; i++) {
+        (*keys)[i] = strdup(r->cols[i]);
+        if ((*keys)[i] == NULL) {
+            return -1;
+        }
+        lower((*keys)[i]);
+        (*src)[i] = (int)i;
+        for (j = 0; j < i; j++) {
+            if ((*src)[j] >= 0 && strcmp((*keys)[j], (*keys)[i]) == 0) {
+                (*src)[j] = (int)i;
+                (*src)[i] = -1;
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
+static int render_json(struct nr_buf *b, const struct nr_tfsm_records *r,
+                       int lines)
+{
+    char **keys = NULL;
+    int *src = NULL;
+    size_t i, j;
+    int first;
+    int rc = -1;
+
+    if (key_plan(&keys, &src, r) != 0) {
+        goto out;
+    }
+    rc = lines ? 0 : nr_buf_addc(b, '[');
+    for (i = 0; i < r->nrows; i++) {
+        if (i > 0 && !lines) {
+            rc |= nr_buf_adds(b, ", ");
+        }
+        rc |= nr_buf_addc(b, '{');
+        first = 1;
+        for (j = 0; j < r->ncols; j++) {
+            if (src[j] < 0) {
+                continue;
+            }
+            if (!first) {
+                rc |= nr_buf_adds(b, ", ");
+            }
+            first = 0;
+            rc |= json_str(b, keys[j], strlen(keys[j]));
+            rc |= nr_buf_adds(b, ": ");
+            rc |= json_cell(b, &r->rows[i][src[j]]);
+        }
+        rc |= nr_buf_addc(b, '}');
+        if (lines) {
+            rc |= nr_buf_addc(b, '\n');
+        }
+    }
+    if (!lines) {
+        rc |= nr_buf_adds(b, "]\n");
+    }
+out:
+    for (i = 0; keys != NULL && i < r->ncols; i++) {
+        free(keys[i]);
+    }
+    free(keys);
+    free(src);
+    return rc;
+}
+
+static int csv_field(struct nr_buf *b, const char *p, size_t n)
+{
+    size_t i;
+    int rc = 0;
+
+    if (n == 0 || (strcspn(p, ",\"\r\n") >= n && p[0] != ' ' &&
+                   p[n - 1] != ' ')) {
+        return nr_buf_add(b, p, n);
+    }
+    rc |= nr_buf_addc(b, '"');
+    for (i = 0; i < n; i++) {
+        if (p[i] == '"') {
+            rc |= nr_buf_addc(b, '"');
+        }
+        rc |= nr_buf_addc(b, p[i]);
+    }
+    rc |= nr_buf_addc(b, '"');
+    return rc;
+}
+
+/* A cell as one piece of text: lists as JSON arrays (csv) or joined
+ * with ", " (text). */
+static int cell_text(struct nr_buf *t, const struct nr_tfsm__cell *c,
+                     int for_csv)
+{
+    size_t i;
+    int rc = 0;
+
+    nr_buf_reset(t);
+    if (!c->is_list) {
+        return nr_buf_add(t, c->s.p != NULL ? c->s.p : "", c->s.len);
+    }
+    if (for_csv) {
+        return json_cell(t, c);
+    }
+    for (i = 0; i < c->nitems; i++) {
+        if (i > 0) {
+            rc |= nr_buf_adds(t, ", ");
+        }
+        rc |= nr_buf_add(t, c->items[i].p, c->items[i].len);
+    }
+    return rc | nr_buf_add(t, "", 0);
+}
+
+static int render_csv(struct nr_buf *b, const struct nr_tfsm_records *r)
+{
+    struct nr_buf t = NR_BUF_INIT(MAX_OUTPUT);
+    size_t i, j;
+    int rc = 0;
+
+    for (j = 0; j < r->ncols; j++) {
+        rc |= j > 0 ? nr_buf_addc(b, ',') : 0;
+        rc |= csv_field(b, r->cols[j], strlen(r->cols[j]));
+    }
+    rc |= nr_buf_addc(b, '\n');
+    for (i = 0; i < r->nrows && rc == 0; i++) {
+        for (j = 0; j < r->ncols; j++) {
+            rc |= j > 0 ? nr_buf_addc(b, ',') : 0;
+            rc |= cell_text(&t, &r->rows[i][j], 1);
+            rc |= csv_field(b, nr_buf_str(&t), t.len);
+        }
+        rc |= nr_buf_addc(b, '\n');
+    }
+    nr_buf_dispose(&t);
+    return rc;
+}
+
+/* Width in code points, which is what a terminal shows for most text. */
+static size_t width(const char *p, size_t n)
+{
+    size_t w = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        w += ((unsigned char)p[i] & 0xc0) != 0x80;
+    }
+    return w;
+}
+
+static int pad(struct nr_buf *b, size_t n)
+{
+    int rc = 0;
+
+    while (n-- > 0) {
+        rc |= nr_buf_addc(b, ' ');
+    }
+    return rc;
+}
+
+static int render_text(struct nr_buf *b, const struct nr_tfsm_records *r)
+{
+    struct nr_buf t = NR_BUF_INIT(MAX_OUTPUT);
+    size_t *w = NULL;
+    size_t i, j, cw;
+    int rc = -1;
+
+    w = calloc(r->ncols + 1, sizeof(*w));
+    if (w == NULL) {
+        goto out;
+    }
+    for (j = 0; j < r->ncols; j++) {
+        w[j] = width(r->cols[j], strlen(r->cols[j]));
+    }
+    for (i = 0; i < r->nrows; i++) {
+        for (j = 0; j < r->ncols; j++) {
+            if (cell_text(&t, &r->rows[i][j], 0) != 0) {
+                goto out;
+            }
+            cw = width(nr_buf_str(&t), t.len);
+            w[j] = cw > w[j] ? cw : w[j];
+        }
+    }
+    rc = 0;
+    for (i = 0; i <= r->nrows && rc == 0; i++) {
+        for (j = 0; j < r->ncols; j++) {
+            if (i == 0) {
+                nr_buf_reset(&t);
+                rc |= nr_buf_adds(&t, r->cols[j]);
+            } else {
+                rc |= cell_text(&t, &r->rows[i - 1][j], 0);
+            }
+            rc |= nr_buf_add(b, nr_buf_str(&t), t.len);
+            if (j + 1 < r->ncols) {
+                rc |= pad(b, w[j] - width(nr_buf_str(&t), t.len) + 2);
+            }
+        }
+        rc |= nr_buf_addc(b, '\n');
+    }
+out:
+    free(w);
+    nr_buf_dispose(&t);
+    return rc;
+}
+
+int nr_tfsm_records_format(char **out, size_t *len,
+                           const struct nr_tfsm_records *rec,
+                           enum nr_tfsm_format fmt, struct nr_err *err)
+{
+    struct nr_buf b = NR_BUF_INIT(MAX_OUTPUT);
+    int r;
+    int rc = -1;
+
+    *out = NULL;
+    *len = 0;
+    switch (fmt) {
+    case NR_TFSM_JSON:
+        r = render_json(&b, rec, 0);
+        break;
+    case NR_TFSM_JSONL:
+        r = render_json(&b, rec, 1);
+        break;
+    case NR_TFSM_CSV:
+        r = render_csv(&b, rec);
+        break;
+    case NR_TFSM_TEXT:
+        r = render_text(&b, rec);
+        break;
+    default:
+        nr_err_set(err, NR_ERR_USAGE, "format", "unknown output format %d",
+                   (int)fmt);
+        goto out;
+    }
+    if (r != 0) {
+        nr_err_set(err, NR_ERR_LIMIT, "format", "output too large");
+        goto out;
+    }
+    *len = b.len;
+    *out = nr_buf_steal(&b);
+    if (*out == NULL) {
+        nr_err_set(err, NR_ERR_LIMIT, "format", "out of memory");
+        goto out;
+    }
+    rc = 0;
+out:
+    nr_buf_dispose(&b);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Search path                                                         */
+/* ------------------------------------------------------------------ */
+
+void nr_tfsm_dirs_free(char **dirs, size_t n)
+{
+    size_t i;
+
+    for (i = 0; dirs != NULL && i < n; i++) {
+        free(dirs[i]);
+    }
+    free(dirs);
+}
+
+static int push_dir(char ***v, size_t *n, const char *s, size_t len)
+{
+    void *p = realloc(*v, (*n + 1) * sizeof(char *));
+
+    if (p == NULL) {
+        return -1;
+    }
+    *v = p;
+    (*v)[*n] = strndup(s, len);
+    if ((*v)[*n] == NULL) {
+        return -1;
+    }
+    (*n)++;
+    return 0;
+}
+
+int nr_tfsm_dirs(char ***out, size_t *n, const char *const *extra,
+                 size_t nextra, struct nr_err *err)
+{
+    char **v = NULL;
+    size_t nv = 0;
+    size_t i;
+    const char *env = getenv("NETRUN_TEMPLATES");
+    const char *p, *e;
+    int bad = 0;
+
+    *out = NULL;
+    *n = 0;
+    for (i = 0; i < nextra; i++) {
+        bad |= push_dir(&v, &nv, extra[i], strlen(extra[i]));
+    }
+    for (p = env; p != NULL && *p != '\0' && !bad; p = *e ? e + 1 : e) {
+        e = strchr(p, ':');
+        if (e == NULL) {
+            e = p + strlen(p);
+        }
+        if (e > p) {
+            bad |= push_dir(&v, &nv, p, (size_t)(e - p));
+        }
+    }
+    if (!bad) {
+        bad |= push_dir(&v, &nv, NR_DATADIR "/templates/parse",
+                        strlen(NR_DATADIR "/templates/parse"));
+    }
+    if (bad) {
+        nr_tfsm_dirs_free(v, nv);
+        nr_err_set(err, NR_ERR_LIMIT, "template", "out of memory");
+        return -1;
+    }
+    *out = v;
+    *n = nv;
+    return 0;
+}
+
+static int is_file(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int nr_tfsm_resolve(char **out, const char *spec, const char *const *dirs,
+                    size_t n, struct nr_err *err)
+{
+    struct nr_buf b = NR_BUF_INIT((size_t)1 << 20);
+    struct nr_buf path = NR_BUF_INIT(8192);
+    const char *p = spec, *e;
+    size_t i;
+    int found;
+    int rc = -1;
+
+    *out = NULL;
+    for (;;) {
+        e = strchr(p, ':');
+        if (e == NULL) {
+            e = p + strlen(p);
+        }
+        nr_buf_reset(&path);
+        found = 0;
+        if (nr_buf_add(&path, p, (size_t)(e - p)) == 0 &&
+            (is_file(nr_buf_str(&path)) || memchr(p, '/', (size_t)(e - p)))) {
+            found = 1;
+        }
+        for (i = 0; i < n && !found; i++) {
+            nr_buf_reset(&path);
+            if (nr_buf_printf(&path, "%s/%.*s", dirs[i], (int)(e - p), p) ==
+                    0 &&
+                is_file(nr_buf_str(&path))) {
+                found = 1;
+            }
+        }
+        if (!found) {
+            nr_err_set(err, NR_ERR_USAGE, "template", "%.*s: no such "
+                       "template in the search path", (int)(e - p), p);
+            goto out;
+        }
+        if ((b.len > 0 && nr_buf_addc(&b, ':') != 0) ||
+            nr_buf_add(&b, nr_buf_str(&path), path.len) != 0) {
+            nr_err_set(err, NR_ERR_LIMIT, "template", "path too long");
+            goto out;
+        }
+        if (*e == '\0') {
+            break;
+        }
+        p = e + 1;
+    }
+    *out = nr_buf_steal(&b);
+    rc = *out != NULL ? 0 : -1;
+out:
+    nr_buf_dispose(&b);
+    nr_buf_dispose(&path);
+    return rc;
+}

@@ -1,0 +1,1089 @@
+/* textfsm_re.c — Python `re` patterns run by PCRE2: the translation of
+ * what the two read differently, and a process-wide cache of compiled
+ * patterns (templates repeat the same Value regexes many times over). */
+#include <errno.h>
+#include <stdarg.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "textfsm.h"
+
+/* A pattern is JIT-compiled only after this many calls: most rules of
+ * most templates run a handful of times, and a JIT compile costs as much
+ * as hundreds of interpreted matches. */
+#ifndef JIT_AFTER
+#define JIT_AFTER 64
+#endif
+
+/* Python's re spends seconds on the worst corpus inputs; PCRE2 needs far
+ * fewer steps, so this only stops input built to explode. */
+#define MATCH_LIMIT 20000000u
+#define PROBE_LIMIT 20000u
+#define DEPTH_LIMIT 2000000u
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct nr_tfsm__re **cache_tab;
+static size_t cache_size;
+static size_t cache_count;
+
+/* ------------------------------------------------------------------ */
+/* Group names                                                         */
+/* ------------------------------------------------------------------ */
+
+void nr_tfsm__names_dispose(struct nr_tfsm__names *nm)
+{
+    size_t i;
+
+    for (i = 0; i < nm->n; i++) {
+        free(nm->name[i]);
+    }
+    free(nm->name);
+    nm->name = NULL;
+    nm->n = 0;
+    nm->cap = 0;
+}
+
+int nr_tfsm__names_add(struct nr_tfsm__names *nm, const char *s, size_t len,
+                       size_t *idx)
+{
+    size_t i;
+    char **p;
+
+    for (i = 0; i < nm->n; i++) {
+        if (strlen(nm->name[i]) == len && memcmp(nm->name[i], s, len) == 0) {
+            *idx = i;
+            return 0;
+        }
+    }
+    if (nm->n == nm->cap) {
+        p = realloc(nm->name, (nm->cap ? nm->cap * 2 : 8) * sizeof(*p));
+        if (p == NULL) {
+            return -1;
+        }
+        nm->name = p;
+        nm->cap = nm->cap ? nm->cap * 2 : 8;
+    }
+    nm->name[nm->n] = strndup(s, len);
+    if (nm->name[nm->n] == NULL) {
+        return -1;
+    }
+    *idx = nm->n++;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Translation                                                         */
+/* ------------------------------------------------------------------ */
+
+struct xl {
+    const char *p;
+    size_t i;
+    size_t len;
+    struct nr_buf *out;
+    struct nr_tfsm__names *nm;
+    char *why;
+    size_t whylen;
+    int oom;
+};
+
+static int is_digit(int c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_alpha(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int hexval(int c)
+{
+    if (is_digit(c)) {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+static int emit(struct xl *x, const char *s, size_t n)
+{
+    if (nr_buf_add(x->out, s, n) != 0) {
+        x->oom = 1;
+        snprintf(x->why, x->whylen, "pattern too large");
+        return -1;
+    }
+    return 0;
+}
+
+static int emitf(struct xl *x, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int emitf(struct xl *x, const char *fmt, ...)
+{
+    char tmp[32];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    va_end(ap);
+    return emit(x, tmp, (size_t)n);
+}
+
+static int fail(struct xl *x, const char *msg, size_t at)
+{
+    snprintf(x->why, x->whylen, "%s at position %zu", msg, at);
+    return -1;
+}
+
+/* Python reads exactly n hex digits after \x, \u and \U. */
+static int read_hex(struct xl *x, size_t n, unsigned long *v)
+{
+    size_t k;
+    int h;
+
+    *v = 0;
+    for (k = 0; k < n; k++) {
+        if (x->i + k >= x->len) {
+            return -1;
+        }
+        h = hexval((unsigned char)x->p[x->i + k]);
+        if (h < 0) {
+            return -1;
+        }
+        *v = *v * 16 + (unsigned long)h;
+    }
+    x->i += n;
+    return 0;
+}
+
+/* One escape; x->i is on the character after the backslash. */
+static int xl_escape(struct xl *x, int in_class)
+{
+    size_t at = x->i - 1;
+    int c;
+    unsigned long v;
+    size_t k;
+
+    if (x->i >= x->len) {
+        return fail(x, "bad escape (end of pattern)", at);
+    }
+    c = (unsigned char)x->p[x->i++];
+    switch (c) {
+    case 'd': case 'D': case 's': case 'S': case 'w': case 'W':
+    case 'n': case 'r': case 't':
+        return emit(x, x->p + at, 2);
+    case 'A': case 'b': case 'B': case 'Z':
+        if (in_class) {
+            if (c == 'b') {
+                return emit(x, "\\x08", 4);
+            }
+            return fail(x, "bad escape in character class", at);
+        }
+        /* Python's \Z is PCRE2's \z: the very end, never before a
+         * final newline. */
+        return emit(x, c == 'Z' ? "\\z" : x->p + at, 2);
+    case 'a':
+        return emit(x, "\\x07", 4);
+    case 'f':
+        return emit(x, "\\x0c", 4);
+    case 'v':
+        /* In PCRE2 \v is a class of vertical space. */
+        return emit(x, "\\x0b", 4);
+    case 'x':
+        if (read_hex(x, 2, &v) != 0) {
+            return fail(x, "incomplete escape \\x", at);
+        }
+        return emitf(x, "\\x{%lx}", v);
+    case 'u': case 'U':
+        if (read_hex(x, c == 'u' ? 4 : 8, &v) != 0 || v > 0x10ffff) {
+            return fail(x, "bad \\u or \\U escape", at);
+        }
+        return emitf(x, "\\x{%lx}", v);
+    default:
+        break;
+    }
+    if (is_digit(c)) {
+        /* \0 and three octal digits are octal; otherwise a group number
+         * of one or two digits (Python's rule). */
+        size_t st = x->i - 1;
+        int oct3 = c <= '7' && st + 2 < x->len && x->p[st + 1] >= '0' &&
+                   x->p[st + 1] <= '7' && x->p[st + 2] >= '0' &&
+                   x->p[st + 2] <= '7';
+        if (c == '0' || oct3 || in_class) {
+            v = 0;
+            for (k = 0; k < 3 && st + k < x->len && x->p[st + k] >= '0' &&
+                        x->p[st + k] <= '7';
+                 k++) {
+                v = v * 8 + (unsigned long)(x->p[st + k] - '0');
+            }
+            if (k == 0 || (c != '0' && !oct3 && in_class)) {
+                return fail(x, "bad escape in character class", at);
+            }
+            x->i = st + k;
+            if (v > 0377) {
+                return fail(x, "octal escape out of range", at);
+            }
+            return emitf(x, "\\x{%lx}", v);
+        }
+        v = (unsigned long)(c - '0');
+        if (x->i < x->len && is_digit((unsigned char)x->p[x->i])) {
+            v = v * 10 + (unsigned long)(x->p[x->i++] - '0');
+        }
+        return emitf(x, "\\g{%lu}", v);
+    }
+    if (c < 0x80 && is_alpha(c)) {
+        return fail(x, "bad escape", at);
+    }
+    if (c >= 0x80) {
+        /* A non-ASCII character stands for itself. */
+        x->i--;
+        return 0;
+    }
+    return emit(x, x->p + at, 2);
+}
+
+static int xl_class(struct xl *x)
+{
+    size_t at = x->i - 1;
+    int c;
+
+    if (emit(x, "[", 1) != 0) {
+        return -1;
+    }
+    if (x->i < x->len && x->p[x->i] == '^') {
+        x->i++;
+        if (emit(x, "^", 1) != 0) {
+            return -1;
+        }
+    }
+    if (x->i < x->len && x->p[x->i] == ']') {
+        x->i++;
+        if (emit(x, "\\]", 2) != 0) {
+            return -1;
+        }
+    }
+    while (x->i < x->len) {
+        c = (unsigned char)x->p[x->i++];
+        if (c == ']') {
+            return emit(x, "]", 1);
+        }
+        if (c == '\\') {
+            if (xl_escape(x, 1) != 0) {
+                return -1;
+            }
+        } else if (c == '[') {
+            /* Python has no [:alpha:] classes: '[' is a plain member. */
+            if (emit(x, "\\[", 2) != 0) {
+                return -1;
+            }
+        } else if (emit(x, x->p + x->i - 1, 1) != 0) {
+            return -1;
+        }
+    }
+    return fail(x, "unterminated character set", at);
+}
+
+static int name_ok(const char *s, size_t n)
+{
+    size_t k;
+
+    if (n == 0 || is_digit((unsigned char)s[0])) {
+        return 0;
+    }
+    for (k = 0; k < n; k++) {
+        unsigned char c = (unsigned char)s[k];
+        if (!(is_alpha(c) || is_digit(c) || c == '_' || c >= 0x80)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* "(?P<" or "(?P=" or "(?(": read a name up to term, emit its short
+ * internal form. */
+static int xl_name(struct xl *x, char term, int define)
+{
+    size_t st = x->i;
+    size_t idx;
+    size_t k;
+
+    while (x->i < x->len && x->p[x->i] != term) {
+        x->i++;
+    }
+    if (x->i >= x->len) {
+        return fail(x, "missing group name terminator", st);
+    }
+    if (!define && x->i > st) {
+        int digits = 1;
+        for (k = st; k < x->i; k++) {
+            digits = digits && is_digit((unsigned char)x->p[k]);
+        }
+        if (digits) {
+            emit(x, x->p + st, x->i - st);
+            x->i++;
+            return emit(x, &term, 1);
+        }
+    }
+    if (!name_ok(x->p + st, x->i - st)) {
+        return fail(x, "bad character in group name", st);
+    }
+    if (!define) {
+        for (idx = 0; idx < x->nm->n; idx++) {
+            if (strlen(x->nm->name[idx]) == x->i - st &&
+                memcmp(x->nm->name[idx], x->p + st, x->i - st) == 0) {
+                break;
+            }
+        }
+        if (idx == x->nm->n) {
+            return fail(x, "unknown group name", st);
+        }
+    } else if (nr_tfsm__names_add(x->nm, x->p + st, x->i - st, &idx) != 0) {
+        x->oom = 1;
+        return fail(x, "out of memory", st);
+    }
+    x->i++;
+    if (idx < x->nm->nvalues) {
+        emitf(x, "v%lu", (unsigned long)idx);
+    } else {
+        emitf(x, "n%lu", (unsigned long)idx);
+    }
+    return emit(x, &term, 1);
+}
+
+/* Flags a Python group may carry; 'a' and 'L' change what classes mean
+ * in ways PCRE2 cannot scope, so they are refused rather than ignored. */
+static int xl_flags(struct xl *x, uint32_t *global, size_t at)
+{
+    size_t st = x->i;
+    int neg = 0;
+    int c;
+
+    while (x->i < x->len) {
+        c = (unsigned char)x->p[x->i];
+        if (c == 'i' || c == 'm' || c == 's' || c == 'x' || c == 'u' ||
+            c == 'a' || c == 'L') {
+            if (c == 'a' || c == 'L') {
+                if (global == NULL || c == 'L') {
+                    return fail(x, "unsupported inline flag", x->i);
+                }
+                *global &= ~(uint32_t)PCRE2_UCP;
+            }
+            x->i++;
+            continue;
+        }
+        if (c == '-' && !neg) {
+            neg = 1;
+            x->i++;
+            continue;
+        }
+        break;
+    }
+    if (x->i >= x->len || (x->p[x->i] != ')' && x->p[x->i] != ':')) {
+        return fail(x, "unknown extension", at);
+    }
+    if (x->p[x->i] == ')') {
+        size_t k;
+        /* Python 3.11 accepts global flags only at the very start. */
+        if (global == NULL || neg) {
+            return fail(x, "global flags not at the start of the expression",
+                        at);
+        }
+        for (k = st; k < x->i; k++) {
+            switch (x->p[k]) {
+            case 'i': *global |= PCRE2_CASELESS; break;
+            case 'm': *global |= PCRE2_MULTILINE; break;
+            case 's': *global |= PCRE2_DOTALL; break;
+            case 'x': *global |= PCRE2_EXTENDED; break;
+            default: break;
+            }
+        }
+        x->i++;
+        return 0;
+    }
+    if (emit(x, "(?", 2) != 0) {
+        return -1;
+    }
+    for (; st < x->i; st++) {
+        if (x->p[st] != 'u' && x->p[st] != 'a') {
+            if (emit(x, x->p + st, 1) != 0) {
+                return -1;
+            }
+        }
+    }
+    x->i++;
+    return emit(x, ":", 1);
+}
+
+static int xl_group(struct xl *x, uint32_t *global)
+{
+    size_t at = x->i - 1;
+    const char *p = x->p + x->i;
+    size_t left = x->len - x->i;
+
+    if (left == 0 || p[0] != '?') {
+        return emit(x, "(", 1);
+    }
+    if (left >= 3 && p[1] == 'P' && p[2] == '<') {
+        x->i += 3;
+        if (emit(x, "(?<", 3) != 0) {
+            return -1;
+        }
+        return xl_name(x, '>', 1);
+    }
+    if (left >= 3 && p[1] == 'P' && p[2] == '=') {
+        x->i += 3;
+        if (emit(x, "(?P=", 4) != 0) {
+            return -1;
+        }
+        return xl_name(x, ')', 0);
+    }
+    if (left >= 2 && p[1] == '(') {
+        x->i += 2;
+        if (emit(x, "(?(", 3) != 0) {
+            return -1;
+        }
+        return xl_name(x, ')', 0);
+    }
+    if (left >= 2 && p[1] == '#') {
+        while (x->i < x->len && x->p[x->i] != ')') {
+            x->i++;
+        }
+        if (x->i >= x->len) {
+            return fail(x, "missing ), unterminated comment", at);
+        }
+        x->i++;
+        return 0;
+    }
+    if (left >= 2 && (p[1] == ':' || p[1] == '=' || p[1] == '!' ||
+                      p[1] == '>')) {
+        x->i += 2;
+        return emit(x, x->p + at, 3);
+    }
+    if (left >= 3 && p[1] == '<' && (p[2] == '=' || p[2] == '!')) {
+        x->i += 3;
+        return emit(x, x->p + at, 4);
+    }
+    x->i += 1;
+    return xl_flags(x, at == 0 ? global : NULL, at);
+}
+
+/* "{" starts a repeat only in Python's exact forms; {,n} means {0,n}. */
+static int xl_brace(struct xl *x)
+{
+    size_t st = x->i;
+    size_t lo_st = st;
+    size_t lo_n, hi_st, hi_n;
+    int comma = 0;
+
+    while (x->i < x->len && is_digit((unsigned char)x->p[x->i])) {
+        x->i++;
+    }
+    lo_n = x->i - lo_st;
+    hi_st = x->i;
+    if (x->i < x->len && x->p[x->i] == ',') {
+        comma = 1;
+        x->i++;
+        hi_st = x->i;
+        while (x->i < x->len && is_digit((unsigned char)x->p[x->i])) {
+            x->i++;
+        }
+    }
+    hi_n = x->i - hi_st;
+    if (x->i >= x->len || x->p[x->i] != '}' || (!comma && lo_n == 0)) {
+        x->i = st;
+        return emit(x, "\\{", 2);
+    }
+    x->i++;
+    if (emit(x, "{", 1) != 0) {
+        return -1;
+    }
+    if (lo_n == 0) {
+        if (emit(x, "0", 1) != 0) {
+            return -1;
+        }
+    } else if (emit(x, x->p + lo_st, lo_n) != 0) {
+        return -1;
+    }
+    if (comma) {
+        if (emit(x, ",", 1) != 0 || emit(x, x->p + hi_st, hi_n) != 0) {
+            return -1;
+        }
+    }
+    return emit(x, "}", 1);
+}
+
+int nr_tfsm__re_translate(struct nr_buf *out, uint32_t *flags,
+                          const char *pat, size_t len,
+                          struct nr_tfsm__names *nm, char *why,
+                          size_t whylen)
+{
+    struct xl x = { pat, 0, len, out, nm, why, whylen, 0 };
+    int c;
+    int rc = -1;
+
+    /* The pattern is checked for valid UTF-8 here; subjects are made
+     * valid before matching, so matches skip the check. */
+    *flags = PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED;
+    while (x.i < x.len) {
+        c = (unsigned char)x.p[x.i++];
+        if (c == '\\') {
+            if (xl_escape(&x, 0) != 0) {
+                goto out;
+            }
+        } else if (c == '[') {
+            if (xl_class(&x) != 0) {
+                goto out;
+            }
+        } else if (c == '(') {
+            if (xl_group(&x, flags) != 0) {
+                goto out;
+            }
+        } else if (c == '{') {
+            if (xl_brace(&x) != 0) {
+                goto out;
+            }
+        } else if (emit(&x, x.p + x.i - 1, 1) != 0) {
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Literal prefix of a rule                                            */
+/* ------------------------------------------------------------------ */
+
+static int top_level_alt(const char *p, size_t len)
+{
+    size_t i;
+    int depth = 0;
+    int in_class = 0;
+
+    for (i = 0; i < len; i++) {
+        if (p[i] == '\\') {
+            i++;
+        } else if (in_class) {
+            if (p[i] == ']') {
+                in_class = 0;
+            }
+        } else if (p[i] == '[') {
+            in_class = 1;
+            if (i + 1 < len && p[i + 1] == '^') {
+                i++;
+            }
+            if (i + 1 < len && p[i + 1] == ']') {
+                i++;
+            }
+        } else if (p[i] == '(') {
+            depth++;
+        } else if (p[i] == ')') {
+            depth--;
+        } else if (p[i] == '|' && depth == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void nr_tfsm__re_prefix(const char *pat, size_t len, char *prefix,
+                        size_t *plen, size_t max, int *ws)
+{
+    size_t i = 0;
+    size_t n = 0;
+    size_t step;
+    char lit;
+    unsigned char c;
+
+    *plen = 0;
+    *ws = 0;
+    if (len == 0 || pat[0] != '^' || top_level_alt(pat, len)) {
+        return;
+    }
+    i = 1;
+    /* "^\s*Lit" and "^\s+Lit": the literal follows the leading white
+     * space exactly, as long as it does not start with white space. */
+    if (len >= 4 && pat[1] == '\\' && pat[2] == 's' &&
+        (pat[3] == '*' || pat[3] == '+') &&
+        (len == 4 || strchr("?+{", pat[4]) == NULL)) {
+        *ws = pat[3] == '*' ? 1 : 2;
+        i = 4;
+        if (i < len && (pat[i] == ' ' || (pat[i] == '\\' && i + 1 < len &&
+                                          strchr(" tnrfv", pat[i + 1])))) {
+            *ws = 0;
+            return;
+        }
+    }
+    while (i < len && n < max) {
+        c = (unsigned char)pat[i];
+        if (c == '\\' && i + 1 < len) {
+            unsigned char e = (unsigned char)pat[i + 1];
+            if (e >= 0x80 || is_alpha(e) || is_digit(e)) {
+                break;
+            }
+            lit = (char)e;
+            step = 2;
+        } else if (c >= 0x80 || strchr(".^$*+?{}[]()|\\", c) != NULL ||
+                   c == '#') {
+            break;
+        } else {
+            lit = (char)c;
+            step = 1;
+        }
+        /* A quantifier makes the character optional or repeatable. */
+        if (i + step < len && strchr("?*+{", pat[i + step]) != NULL) {
+            break;
+        }
+        prefix[n++] = lit;
+        i += step;
+    }
+    *plen = n;
+    if (n == 0) {
+        *ws = 0;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Cache                                                               */
+/* ------------------------------------------------------------------ */
+
+static size_t hash_key(const char *s, size_t n)
+{
+    size_t h = 1469598103934665603ull;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    }
+    return h;
+}
+
+static int cache_grow(void)
+{
+    size_t nsize = cache_size ? cache_size * 2 : 1024;
+    struct nr_tfsm__re **nt = calloc(nsize, sizeof(*nt));
+    struct nr_tfsm__re *e, *next;
+    size_t i, h;
+
+    if (nt == NULL) {
+        return -1;
+    }
+    for (i = 0; i < cache_size; i++) {
+        for (e = cache_tab[i]; e != NULL; e = next) {
+            next = e->next;
+            h = hash_key(e->key, e->keylen) & (nsize - 1);
+            e->next = nt[h];
+            nt[h] = e;
+        }
+    }
+    free(cache_tab);
+    cache_tab = nt;
+    cache_size = nsize;
+    return 0;
+}
+
+static void re_destroy(struct nr_tfsm__re *re)
+{
+    pcre2_code *j = atomic_load(&re->jit);
+
+    if (j != NULL) {
+        pcre2_code_free(j);
+    }
+    pcre2_code_free(re->code);
+    free(re->key);
+    free(re);
+}
+
+static struct nr_tfsm__re *re_compile(const char *key, size_t patlen,
+                                      size_t keylen, uint32_t flags,
+                                      char *why, size_t whylen)
+{
+    struct nr_tfsm__re *re = NULL;
+    pcre2_compile_context *cc = NULL;
+    int ec = 0;
+    PCRE2_SIZE eo = 0;
+    PCRE2_UCHAR msg[160];
+
+    re = calloc(1, sizeof(*re));
+    cc = pcre2_compile_context_create(NULL);
+    if (re == NULL || cc == NULL) {
+        snprintf(why, whylen, "out of memory");
+        goto fail;
+    }
+    pcre2_set_newline(cc, PCRE2_NEWLINE_LF);
+    /* The key is the translated pattern followed by the flags. */
+    re->code = pcre2_compile((PCRE2_SPTR)key, patlen, flags, &ec, &eo, cc);
+    if (re->code == NULL) {
+        pcre2_get_error_message(ec, msg, sizeof(msg));
+        snprintf(why, whylen, "%s", (char *)msg);
+        goto fail;
+    }
+    pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &re->ngroups);
+    re->key = malloc(keylen);
+    if (re->key == NULL) {
+        snprintf(why, whylen, "out of memory");
+        goto fail;
+    }
+    memcpy(re->key, key, keylen);
+    re->keylen = keylen;
+    pcre2_compile_context_free(cc);
+    return re;
+fail:
+    pcre2_compile_context_free(cc);
+    if (re != NULL) {
+        pcre2_code_free(re->code);
+        free(re);
+    }
+    return NULL;
+}
+
+int nr_tfsm__re_get(struct nr_tfsm__re **out, const char *pat, size_t len,
+                    struct nr_tfsm__names *nm, char *why, size_t whylen)
+{
+    struct nr_buf b = NR_BUF_INIT((size_t)16 << 20);
+    struct nr_tfsm__re *e = NULL;
+    uint32_t flags = 0;
+    size_t patlen;
+    size_t h;
+    int locked = 0;
+    int rc = -1;
+
+    *out = NULL;
+    if (nr_tfsm__re_translate(&b, &flags, pat, len, nm, why, whylen) != 0) {
+        goto out;
+    }
+    patlen = b.len;
+    if (nr_buf_add(&b, &flags, sizeof(flags)) != 0) {
+        snprintf(why, whylen, "pattern too large");
+        goto out;
+    }
+    pthread_mutex_lock(&cache_lock);
+    locked = 1;
+    if (cache_size == 0 || cache_count >= cache_size) {
+        if (cache_grow() != 0) {
+            snprintf(why, whylen, "out of memory");
+            goto out;
+        }
+    }
+    h = hash_key(b.data, b.len) & (cache_size - 1);
+    for (e = cache_tab[h]; e != NULL; e = e->next) {
+        if (e->keylen == b.len && memcmp(e->key, b.data, b.len) == 0) {
+            break;
+        }
+    }
+    if (e == NULL) {
+        e = re_compile(b.data, patlen, b.len, flags, why, whylen);
+        if (e == NULL) {
+            goto out;
+        }
+        e->next = cache_tab[h];
+        cache_tab[h] = e;
+        cache_count++;
+    }
+    e->refs++;
+    *out = e;
+    rc = 0;
+out:
+    if (locked) {
+        pthread_mutex_unlock(&cache_lock);
+    }
+    nr_buf_dispose(&b);
+    return rc;
+}
+
+void nr_tfsm__re_put(struct nr_tfsm__re *re)
+{
+    struct nr_tfsm__re **pp;
+    size_t h;
+
+    if (re == NULL) {
+        return;
+    }
+    pthread_mutex_lock(&cache_lock);
+    if (--re->refs == 0) {
+        h = hash_key(re->key, re->keylen) & (cache_size - 1);
+        for (pp = &cache_tab[h]; *pp != NULL; pp = &(*pp)->next) {
+            if (*pp == re) {
+                *pp = re->next;
+                break;
+            }
+        }
+        cache_count--;
+        re_destroy(re);
+        if (cache_count == 0) {
+            /* Leave nothing behind once the last template is gone. */
+            free(cache_tab);
+            cache_tab = NULL;
+            cache_size = 0;
+        }
+    }
+    pthread_mutex_unlock(&cache_lock);
+}
+
+/* Compile a JIT copy once; the interpreted original stays for threads
+ * already using it and as the fallback when the JIT stack runs out. */
+static void maybe_jit(struct nr_tfsm__re *re)
+{
+    pcre2_code *copy;
+    int expect = 0;
+
+    if (!atomic_compare_exchange_strong(&re->jit_state, &expect, 3)) {
+        return;
+    }
+    copy = pcre2_code_copy(re->code);
+    if (copy != NULL && pcre2_jit_compile(copy, PCRE2_JIT_COMPLETE) == 0) {
+        atomic_store(&re->jit, copy);
+        atomic_store(&re->jit_state, 1);
+        return;
+    }
+    if (copy != NULL) {
+        pcre2_code_free(copy);
+    }
+    atomic_store(&re->jit_state, 2);
+}
+
+int nr_tfsm__re_match(struct nr_tfsm__re *re, const char *subj, size_t len,
+                      pcre2_match_data *md, pcre2_match_context *mc)
+{
+    pcre2_code *code = atomic_load_explicit(&re->jit, memory_order_acquire);
+    int r;
+
+    if (code != NULL) {
+        /* The JIT fast path skips pcre2_match's checks, which matters at
+         * millions of calls. */
+        pcre2_set_match_limit(mc, MATCH_LIMIT);
+        r = pcre2_jit_match(code, (PCRE2_SPTR)subj, len, 0,
+                            PCRE2_NO_UTF_CHECK, md, mc);
+        if (r == PCRE2_ERROR_JIT_STACKLIMIT) {
+            pcre2_set_depth_limit(mc, DEPTH_LIMIT);
+            r = pcre2_match(re->code, (PCRE2_SPTR)subj, len, 0,
+                            PCRE2_NO_UTF_CHECK, md, mc);
+        }
+        return r;
+    }
+    {
+        if (atomic_fetch_add_explicit(&re->calls, 1,
+                                      memory_order_relaxed) == JIT_AFTER) {
+            maybe_jit(re);
+        }
+        /* A first, cheap interpreted try: a pattern that needs more
+         * steps than this backtracks heavily and is worth its JIT
+         * compile at once. */
+        pcre2_set_match_limit(mc, PROBE_LIMIT);
+        r = pcre2_match(re->code, (PCRE2_SPTR)subj, len, 0,
+                        PCRE2_NO_UTF_CHECK, md, mc);
+        if (r != PCRE2_ERROR_MATCHLIMIT) {
+            return r;
+        }
+        maybe_jit(re);
+        code = atomic_load_explicit(&re->jit, memory_order_acquire);
+        if (code == NULL) {
+            code = re->code;
+        }
+    }
+    pcre2_set_match_limit(mc, MATCH_LIMIT);
+    pcre2_set_depth_limit(mc, DEPTH_LIMIT);
+    r = pcre2_match(code, (PCRE2_SPTR)subj, len, 0, PCRE2_NO_UTF_CHECK, md,
+                    mc);
+    if (r == PCRE2_ERROR_JIT_STACKLIMIT) {
+        r = pcre2_match(re->code, (PCRE2_SPTR)subj, len, 0,
+                        PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT, md, mc);
+    }
+    return r;
+}
+
+/* ------------------------------------------------------------------ */
+/* Alphabet of a whole-line rule                                       */
+/* ------------------------------------------------------------------ */
+
+struct alpha {
+    uint64_t bits[2];
+    int nonascii;
+};
+
+static void alpha_add(struct alpha *a, unsigned c)
+{
+    a->bits[c >> 6] |= (uint64_t)1 << (c & 63);
+}
+
+static void alpha_range(struct alpha *a, unsigned lo, unsigned hi)
+{
+    for (; lo <= hi; lo++) {
+        alpha_add(a, lo);
+    }
+}
+
+/* \s \d \w: ASCII members, and any non-ASCII character may belong. */
+static int alpha_class(struct alpha *a, int c)
+{
+    if (c == 's') {
+        alpha_range(a, 0x09, 0x0d);
+        alpha_range(a, 0x1c, 0x20);
+    } else if (c == 'd') {
+        alpha_range(a, '0', '9');
+    } else if (c == 'w') {
+        alpha_range(a, '0', '9');
+        alpha_range(a, 'a', 'z');
+        alpha_range(a, 'A', 'Z');
+        alpha_add(a, '_');
+    } else {
+        return -1;
+    }
+    a->nonascii = 1;
+    return 0;
+}
+
+/* One escape at p[*i] (the backslash); -1 when it is not understood. */
+static int alpha_escape(struct alpha *a, const char *p, size_t len,
+                        size_t *i, int in_class)
+{
+    unsigned char c;
+
+    if (*i + 1 >= len) {
+        return -1;
+    }
+    c = (unsigned char)p[*i + 1];
+    *i += 2;
+    if (c >= 0x80) {
+        a->nonascii = 1;
+        return 0;
+    }
+    if (!in_class && (c == 'b' || c == 'B' || c == 'A' || c == 'Z')) {
+        return 0;
+    }
+    if (is_alpha(c) || is_digit(c)) {
+        return alpha_class(a, c);
+    }
+    alpha_add(a, c);
+    return 0;
+}
+
+static int alpha_set(struct alpha *a, const char *p, size_t len, size_t *i)
+{
+    size_t st;
+    unsigned char c;
+
+    (*i)++;
+    if (*i < len && p[*i] == '^') {
+        return -1;
+    }
+    st = *i;
+    while (*i < len) {
+        c = (unsigned char)p[*i];
+        if (c == ']' && *i > st) {
+            (*i)++;
+            return 0;
+        }
+        if (c == '\\') {
+            if (alpha_escape(a, p, len, i, 1) != 0) {
+                return -1;
+            }
+            continue;
+        }
+        if (c >= 0x80) {
+            a->nonascii = 1;
+            (*i)++;
+            continue;
+        }
+        if (*i + 2 < len && p[*i + 1] == '-' && p[*i + 2] != ']') {
+            unsigned char hi = (unsigned char)p[*i + 2];
+            if (hi >= 0x80 || hi == '\\' || hi < c) {
+                return -1;
+            }
+            alpha_range(a, c, hi);
+            *i += 3;
+            continue;
+        }
+        alpha_add(a, c);
+        (*i)++;
+    }
+    return -1;
+}
+
+int nr_tfsm__re_alphabet(const char *p, size_t len, uint64_t bits[2],
+                         int *nonascii)
+{
+    struct alpha a = { { 0, 0 }, 0 };
+    size_t i = 0;
+    int depth = 0;
+    int last_dollar = 0;
+    unsigned char c;
+
+    while (i < len) {
+        c = (unsigned char)p[i];
+        last_dollar = 0;
+        if (c == '\\') {
+            if (alpha_escape(&a, p, len, &i, 0) != 0) {
+                return -1;
+            }
+        } else if (c == '[') {
+            if (alpha_set(&a, p, len, &i) != 0) {
+                return -1;
+            }
+        } else if (c == '(') {
+            i++;
+            depth++;
+            if (i < len && p[i] == '?') {
+                if (i + 1 < len && p[i + 1] == ':') {
+                    i += 2;
+                } else if (i + 2 < len && p[i + 1] == 'P' && p[i + 2] == '<') {
+                    while (i < len && p[i] != '>') {
+                        i++;
+                    }
+                    i++;
+                } else {
+                    return -1;
+                }
+            }
+        } else if (c == ')') {
+            depth--;
+            i++;
+        } else if (c == '|') {
+            if (depth == 0) {
+                return -1;
+            }
+            i++;
+        } else if (c == '{') {
+            size_t k = i + 1;
+            while (k < len && (is_digit((unsigned char)p[k]) || p[k] == ',')) {
+                k++;
+            }
+            if (k < len && p[k] == '}' && k > i + 1) {
+                i = k + 1;
+            } else {
+                alpha_add(&a, '{');
+                i++;
+            }
+        } else if (c == '$') {
+            last_dollar = depth == 0;
+            i++;
+        } else if (c == '.') {
+            return -1;
+        } else if (c == '^' || c == '*' || c == '+' || c == '?') {
+            i++;
+        } else if (c >= 0x80) {
+            a.nonascii = 1;
+            i++;
+        } else {
+            alpha_add(&a, c);
+            i++;
+        }
+    }
+    if (!last_dollar) {
+        return -1;
+    }
+    bits[0] = a.bits[0];
+    bits[1] = a.bits[1];
+    *nonascii = a.nonascii;
+    return 0;
+}

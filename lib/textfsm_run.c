@@ -1,0 +1,956 @@
+/* textfsm_run.c — running compiled templates over text: the state
+ * machine, record emission as the reference does it, and CliTable's
+ * merge of several templates' tables on their Key columns. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "textfsm.h"
+
+/* ------------------------------------------------------------------ */
+/* Input lines                                                         */
+/* ------------------------------------------------------------------ */
+
+/* Length of the valid UTF-8 sequence at p, or 0. */
+static size_t utf8_len(const unsigned char *p, size_t left)
+{
+    unsigned char c = p[0];
+    size_t n, k;
+    unsigned long cp;
+
+    if (c < 0x80) {
+        return 1;
+    }
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 2;
+        cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 3;
+        cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (left < n) {
+        return 0;
+    }
+    for (k = 1; k < n; k++) {
+        if ((p[k] & 0xc0) != 0x80) {
+            return 0;
+        }
+        cp = (cp << 6) | (p[k] & 0x3f);
+    }
+    if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (n == 4 && (cp < 0x10000 || cp > 0x10ffff))) {
+        return 0;
+    }
+    return n;
+}
+
+/* Does a line break start at p?  Sets *skip to its length. */
+static int line_break(const unsigned char *p, size_t left, size_t *skip)
+{
+    unsigned char c = p[0];
+
+    *skip = 1;
+    if (c == '\n' || c == 0x0b || c == 0x0c || c == 0x1c || c == 0x1d ||
+        c == 0x1e) {
+        return 1;
+    }
+    if (c == '\r') {
+        *skip = left > 1 && p[1] == '\n' ? 2 : 1;
+        return 1;
+    }
+    if (c == 0xc2 && left > 1 && p[1] == 0x85) {
+        *skip = 2;
+        return 1;
+    }
+    if (c == 0xe2 && left > 2 && p[1] == 0x80 &&
+        (p[2] == 0xa8 || p[2] == 0xa9)) {
+        *skip = 3;
+        return 1;
+    }
+    return 0;
+}
+
+int nr_tfsm__lines(char **text, struct nr_tfsm__str **lines, size_t *n,
+                   const char *in, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)in;
+    struct nr_buf b = NR_BUF_INIT(len * 3 + 16);
+    struct nr_tfsm__str *ls = NULL;
+    size_t nl = 0, cap = 0;
+    size_t i = 0, st, skip, k, off;
+    void *tmp;
+    size_t *offs = NULL;
+    int rc = -1;
+
+    *text = NULL;
+    *lines = NULL;
+    *n = 0;
+    /* Room for the usual case (valid UTF-8, one byte per line end) up
+     * front: growing a large buffer costs more than the copy. */
+    if (nr_buf_add(&b, in, len) != 0 || nr_buf_addc(&b, '\n') != 0) {
+        goto out;
+    }
+    nr_buf_reset(&b);
+    while (i < len) {
+        st = b.len;
+        while (i < len && !line_break(p + i, len - i, &skip)) {
+            /* Plain ASCII runs are copied whole. */
+            k = i;
+            while (k < len && p[k] >= 0x20 && p[k] < 0x80) {
+                k++;
+            }
+            if (k > i) {
+                if (nr_buf_add(&b, p + i, k - i) != 0) {
+                    goto out;
+                }
+                i = k;
+                continue;
+            }
+            k = utf8_len(p + i, len - i);
+            if (k == 0) {
+                /* Undecodable bytes read as U+FFFD. */
+                if (nr_buf_add(&b, "\xef\xbf\xbd", 3) != 0) {
+                    goto out;
+                }
+                i++;
+                continue;
+            }
+            if (nr_buf_add(&b, p + i, k) != 0) {
+                goto out;
+            }
+            i += k;
+        }
+        if (i < len) {
+            i += skip;
+        }
+        if (nl == cap) {
+            cap = cap ? cap * 2 : 256;
+            tmp = realloc(offs, cap * 2 * sizeof(size_t));
+            if (tmp == NULL) {
+                goto out;
+            }
+            offs = tmp;
+        }
+        offs[2 * nl] = st;
+        offs[2 * nl + 1] = b.len - st;
+        nl++;
+        if (nr_buf_addc(&b, '\n') != 0) {
+            goto out;
+        }
+    }
+    ls = calloc(nl ? nl : 1, sizeof(*ls));
+    if (ls == NULL) {
+        goto out;
+    }
+    for (k = 0; k < nl; k++) {
+        off = offs[2 * k];
+        ls[k].p = b.data + off;
+        ls[k].len = offs[2 * k + 1];
+    }
+    *lines = ls;
+    *n = nl;
+    *text = nr_buf_steal(&b);
+    if (*text == NULL) {
+        *lines = NULL;
+        *n = 0;
+        goto out;
+    }
+    ls = NULL;
+    rc = 0;
+out:
+    free(ls);
+    free(offs);
+    nr_buf_dispose(&b);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The state machine                                                   */
+/* ------------------------------------------------------------------ */
+
+enum { V_NONE, V_STR, V_LIST };
+
+struct vstate {
+    int kind;
+    struct nr_tfsm__str s;
+    struct nr_tfsm__str *items;  /* V_LIST snapshot */
+    size_t nitems;
+    int fd_set;                  /* Filldown's remembered value */
+    struct nr_tfsm__str fd;
+    struct nr_tfsm__str *acc;    /* List's accumulated items */
+    size_t nacc;
+    size_t capacc;
+};
+
+struct table {
+    size_t ncols;
+    struct nr_tfsm__cell **rows;
+    size_t nrows;
+    size_t cap;
+};
+
+struct run {
+    const struct nr_tfsm__tpl *t;
+    struct vstate *v;
+    struct table *tab;
+    struct nr_tfsm__arena *arena;
+    pcre2_match_data *md;
+    pcre2_match_context *mc;
+    struct nr_err *err;
+};
+
+static const struct nr_tfsm__str none_str = { "None", 4 };
+
+static int oom(struct run *r)
+{
+    nr_err_set(r->err, NR_ERR_LIMIT, "parse", "out of memory");
+    return -1;
+}
+
+static void clear_var(struct run *r, size_t i)
+{
+    struct vstate *v = &r->v[i];
+
+    v->kind = V_NONE;
+    if (r->t->values[i].has_filldown) {
+        if (v->fd_set) {
+            v->kind = V_STR;
+            v->s = v->fd;
+        }
+    } else if (r->t->values[i].has_list) {
+        v->nacc = 0;
+    }
+}
+
+static void clear_record(struct run *r)
+{
+    size_t i;
+
+    for (i = 0; i < r->t->nvalues; i++) {
+        clear_var(r, i);
+    }
+}
+
+static void clear_all(struct run *r)
+{
+    size_t i;
+
+    for (i = 0; i < r->t->nvalues; i++) {
+        r->v[i].kind = V_NONE;
+        r->v[i].fd_set = 0;
+        r->v[i].nacc = 0;
+    }
+}
+
+static int truthy_cell(const struct nr_tfsm__cell *c)
+{
+    return c->is_list ? c->nitems > 0 : c->s.len > 0;
+}
+
+static int truthy_var(const struct vstate *v)
+{
+    return v->kind == V_STR ? v->s.len > 0
+                            : v->kind == V_LIST ? v->nitems > 0 : 0;
+}
+
+/* Python's repr() of a str, as str(dict) shows it. */
+static int repr_str(struct nr_buf *b, const struct nr_tfsm__str *s)
+{
+    char q = '\'';
+    size_t i;
+    unsigned char c;
+    int rc = 0;
+
+    if (memchr(s->p, '\'', s->len) != NULL &&
+        memchr(s->p, '"', s->len) == NULL) {
+        q = '"';
+    }
+    rc |= nr_buf_addc(b, q);
+    for (i = 0; i < s->len; i++) {
+        c = (unsigned char)s->p[i];
+        if (c == '\\' || c == (unsigned char)q) {
+            rc |= nr_buf_addc(b, '\\');
+            rc |= nr_buf_addc(b, (char)c);
+        } else if (c == '\n') {
+            rc |= nr_buf_adds(b, "\\n");
+        } else if (c == '\r') {
+            rc |= nr_buf_adds(b, "\\r");
+        } else if (c == '\t') {
+            rc |= nr_buf_adds(b, "\\t");
+        } else if (c < 0x20 || c == 0x7f) {
+            rc |= nr_buf_printf(b, "\\x%02x", c);
+        } else {
+            rc |= nr_buf_addc(b, (char)c);
+        }
+    }
+    rc |= nr_buf_addc(b, q);
+    return rc;
+}
+
+/* A List value whose regex has named groups appends str(groupdict()). */
+static int nested_item(struct run *r, const struct nr_tfsm__value *val,
+                       const struct nr_tfsm__str *s, struct nr_tfsm__str *item,
+                       int *used)
+{
+    struct nr_buf b = NR_BUF_INIT((size_t)1 << 30);
+    pcre2_match_data *md = NULL;
+    PCRE2_SIZE *ov;
+    struct nr_tfsm__str g;
+    char *dst;
+    size_t k;
+    int m;
+    int rc = -1;
+
+    *used = 0;
+    md = pcre2_match_data_create_from_pattern(val->nested->code, NULL);
+    if (md == NULL) {
+        rc = oom(r);
+        goto out;
+    }
+    m = nr_tfsm__re_match(val->nested, s->p, s->len, md, r->mc);
+    if (m <= 0) {
+        rc = 0;
+        goto out;
+    }
+    ov = pcre2_get_ovector_pointer(md);
+    if (nr_buf_addc(&b, '{') != 0) {
+        rc = oom(r);
+        goto out;
+    }
+    for (k = 0; k < val->nnested; k++) {
+        struct nr_tfsm__str nm = { val->nested_names[k],
+                                   strlen(val->nested_names[k]) };
+        uint32_t gi = val->nested_groups[k];
+        int bad = (k > 0 && nr_buf_adds(&b, ", ") != 0) ||
+                  repr_str(&b, &nm) != 0 || nr_buf_adds(&b, ": ") != 0;
+        if (!bad && ((int)gi >= m || ov[2 * gi] == PCRE2_UNSET)) {
+            bad = nr_buf_adds(&b, "None") != 0;
+        } else if (!bad) {
+            g.p = s->p + ov[2 * gi];
+            g.len = ov[2 * gi + 1] - ov[2 * gi];
+            bad = repr_str(&b, &g) != 0;
+        }
+        if (bad) {
+            rc = oom(r);
+            goto out;
+        }
+    }
+    if (nr_buf_addc(&b, '}') != 0) {
+        rc = oom(r);
+        goto out;
+    }
+    dst = nr_tfsm__alloc(r->arena, b.len);
+    if (dst == NULL) {
+        rc = oom(r);
+        goto out;
+    }
+    memcpy(dst, b.data, b.len);
+    item->p = dst;
+    item->len = b.len;
+    *used = 1;
+    rc = 0;
+out:
+    pcre2_match_data_free(md);
+    nr_buf_dispose(&b);
+    return rc;
+}
+
+static int list_append(struct run *r, struct vstate *v,
+                       struct nr_tfsm__str item)
+{
+    void *p;
+
+    if (v->nacc == v->capacc) {
+        size_t nc = v->capacc ? v->capacc * 2 : 8;
+        p = realloc(v->acc, nc * sizeof(*v->acc));
+        if (p == NULL) {
+            return oom(r);
+        }
+        v->acc = p;
+        v->capacc = nc;
+    }
+    v->acc[v->nacc++] = item;
+    return 0;
+}
+
+/* AssignVar: set the value, then each option reacts in written order. */
+static int assign(struct run *r, size_t i, const struct nr_tfsm__str *s)
+{
+    const struct nr_tfsm__value *val = &r->t->values[i];
+    struct vstate *v = &r->v[i];
+    struct nr_tfsm__str item;
+    size_t k, row;
+    int used;
+
+    v->kind = s != NULL ? V_STR : V_NONE;
+    if (s != NULL) {
+        v->s = *s;
+    }
+    for (k = 0; k < val->nopts; k++) {
+        switch (val->opts[k]) {
+        case NR_TFSM__OPT_FILLDOWN:
+            v->fd_set = s != NULL;
+            if (s != NULL) {
+                v->fd = *s;
+            }
+            break;
+        case NR_TFSM__OPT_FILLUP:
+            if (s == NULL || s->len == 0) {
+                break;
+            }
+            for (row = r->tab->nrows; row-- > 0;) {
+                struct nr_tfsm__cell *c = &r->tab->rows[row][i];
+                if (truthy_cell(c)) {
+                    break;
+                }
+                memset(c, 0, sizeof(*c));
+                c->s = *s;
+            }
+            break;
+        case NR_TFSM__OPT_LIST:
+            if (val->nnested > 0) {
+                if (s == NULL) {
+                    nr_err_set(r->err, NR_ERR_PARSE, "parse",
+                               "%s: List value '%s' has no match to split",
+                               r->t->file, val->name);
+                    return -1;
+                }
+                if (nested_item(r, val, s, &item, &used) != 0) {
+                    return -1;
+                }
+                if (used) {
+                    if (list_append(r, v, item) != 0) {
+                        return -1;
+                    }
+                    break;
+                }
+            }
+            if (list_append(r, v, s != NULL ? *s : none_str) != 0) {
+                return -1;
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    return 0;
+}
+
+/* _AppendRecord: Required may veto (and clear), an all-empty record is
+ * dropped without clearing, otherwise the row is kept and cleared. */
+static int append_record(struct run *r)
+{
+    const struct nr_tfsm__tpl *t = r->t;
+    struct nr_tfsm__cell *row;
+    size_t i, k;
+    size_t empty = 0;
+    void *p;
+
+    if (t->nvalues == 0) {
+        return 0;
+    }
+    for (i = 0; i < t->nvalues; i++) {
+        struct vstate *v = &r->v[i];
+        for (k = 0; k < t->values[i].nopts; k++) {
+            if (t->values[i].opts[k] == NR_TFSM__OPT_REQUIRED &&
+                !truthy_var(v)) {
+                clear_record(r);
+                return 0;
+            }
+            if (t->values[i].opts[k] == NR_TFSM__OPT_LIST) {
+                v->kind = V_LIST;
+                v->nitems = v->nacc;
+                v->items = nr_tfsm__alloc(r->arena, (v->nacc ? v->nacc : 1) *
+                                                        sizeof(*v->items));
+                if (v->items == NULL) {
+                    return oom(r);
+                }
+                if (v->nacc > 0) {
+                    memcpy(v->items, v->acc, v->nacc * sizeof(*v->items));
+                }
+            }
+        }
+        empty += v->kind == V_NONE || (v->kind == V_LIST && v->nitems == 0);
+    }
+    if (empty == t->nvalues) {
+        return 0;
+    }
+    row = nr_tfsm__alloc(r->arena, t->nvalues * sizeof(*row));
+    if (row == NULL) {
+        return oom(r);
+    }
+    memset(row, 0, t->nvalues * sizeof(*row));
+    for (i = 0; i < t->nvalues; i++) {
+        if (r->v[i].kind == V_STR) {
+            row[i].s = r->v[i].s;
+        } else if (r->v[i].kind == V_LIST) {
+            row[i].is_list = 1;
+            row[i].items = r->v[i].items;
+            row[i].nitems = r->v[i].nitems;
+        }
+    }
+    if (r->tab->nrows == r->tab->cap) {
+        size_t nc = r->tab->cap ? r->tab->cap * 2 : 64;
+        p = realloc(r->tab->rows, nc * sizeof(*r->tab->rows));
+        if (p == NULL) {
+            return oom(r);
+        }
+        r->tab->rows = p;
+        r->tab->cap = nc;
+    }
+    r->tab->rows[r->tab->nrows++] = row;
+    clear_record(r);
+    return 0;
+}
+
+static void shown_line(char *dst, size_t dsz, const struct nr_tfsm__str *l)
+{
+    size_t n = l->len > 120 ? 120 : l->len;
+
+    snprintf(dst, dsz, "%.*s%s", (int)n, l->p, l->len > n ? "..." : "");
+}
+
+static int ascii_space(unsigned char c)
+{
+    return c == ' ' || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
+}
+
+/* Could the rule's literal prefix be where the line puts it?  Leading
+ * white space is skipped only over ASCII; anything else leaves the
+ * question to PCRE2, which knows Unicode white space. */
+static int prefix_may_match(const struct nr_tfsm__rule *ru,
+                            const struct nr_tfsm__str *line)
+{
+    size_t i = 0;
+
+    if (ru->prefix_ws != 0) {
+        while (i < line->len && ascii_space((unsigned char)line->p[i])) {
+            i++;
+        }
+        if (i < line->len && (unsigned char)line->p[i] >= 0x80) {
+            return 1;
+        }
+        if (ru->prefix_ws == 2 && i == 0) {
+            return 0;
+        }
+    }
+    return ru->prefixlen <= line->len - i &&
+           memcmp(ru->prefix, line->p + i, ru->prefixlen) == 0;
+}
+
+static int outside_alphabet(const struct nr_tfsm__rule *ru,
+                            const struct nr_tfsm__str *line)
+{
+    size_t i;
+    unsigned char c;
+
+    for (i = 0; i < line->len; i++) {
+        c = (unsigned char)line->p[i];
+        if (c >= 0x80 ? !ru->alpha_nonascii
+                      : !(ru->alpha[c >> 6] & ((uint64_t)1 << (c & 63)))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* One rule against one line: 1 matched, 0 not, -1 error. */
+static int try_rule(struct run *r, const struct nr_tfsm__rule *ru,
+                    const struct nr_tfsm__str *line, size_t lineno)
+{
+    PCRE2_SIZE *ov;
+    struct nr_tfsm__str s;
+    char shown[160];
+    size_t k;
+    int m;
+
+    if (ru->prefixlen > 0 && !prefix_may_match(ru, line)) {
+        return 0;
+    }
+    if (ru->has_alpha && outside_alphabet(ru, line)) {
+        return 0;
+    }
+    m = nr_tfsm__re_match(ru->re, line->p, line->len, r->md, r->mc);
+    if (m == PCRE2_ERROR_NOMATCH) {
+        return 0;
+    }
+    if (m < 0) {
+        shown_line(shown, sizeof(shown), line);
+        nr_err_set(r->err, NR_ERR_PARSE, "parse",
+                   "%s:%u: %s on input line %zu: %s", r->t->file, ru->line,
+                   m == PCRE2_ERROR_MATCHLIMIT || m == PCRE2_ERROR_DEPTHLIMIT ||
+                           m == PCRE2_ERROR_HEAPLIMIT
+                       ? "regex match limit exceeded"
+                       : "regex match failed",
+                   lineno, shown);
+        return -1;
+    }
+    ov = pcre2_get_ovector_pointer(r->md);
+    for (k = 0; k < ru->nassign; k++) {
+        uint32_t g = ru->assign[k].group;
+        if ((int)g >= m || ov[2 * g] == PCRE2_UNSET) {
+            if (assign(r, ru->assign[k].value, NULL) != 0) {
+                return -1;
+            }
+            continue;
+        }
+        s.p = line->p + ov[2 * g];
+        s.len = ov[2 * g + 1] - ov[2 * g];
+        if (assign(r, ru->assign[k].value, &s) != 0) {
+            return -1;
+        }
+    }
+    return 1;
+}
+
+static int run_lines(struct run *r, const struct nr_tfsm__str *lines,
+                     size_t nlines)
+{
+    const struct nr_tfsm__tpl *t = r->t;
+    int cur = t->start;
+    size_t li, k;
+    int m;
+    char shown[160];
+
+    for (li = 0; li < nlines; li++) {
+        const struct nr_tfsm__state *st = &t->states[cur];
+        for (k = 0; k < st->nrules; k++) {
+            const struct nr_tfsm__rule *ru = &st->rules[k];
+            m = try_rule(r, ru, &lines[li], li + 1);
+            if (m < 0) {
+                return -1;
+            }
+            if (m == 0) {
+                continue;
+            }
+            if (ru->rec_op == NR_TFSM__RECORD) {
+                if (append_record(r) != 0) {
+                    return -1;
+                }
+            } else if (ru->rec_op == NR_TFSM__CLEAR) {
+                clear_record(r);
+            } else if (ru->rec_op == NR_TFSM__CLEARALL) {
+                clear_all(r);
+            }
+            if (ru->line_op == NR_TFSM__ERROR) {
+                shown_line(shown, sizeof(shown), &lines[li]);
+                nr_err_set(r->err, NR_ERR_PARSE, "parse",
+                           "%s:%u: Error rule matched input line %zu%s%s: %s",
+                           t->file, ru->line, li + 1,
+                           ru->message != NULL ? ", " : "",
+                           ru->message != NULL ? ru->message : "", shown);
+                return -1;
+            }
+            if (ru->line_op == NR_TFSM__CONTINUE) {
+                continue;
+            }
+            if (ru->next_state != NR_TFSM__STATE_NONE) {
+                cur = ru->next_state;
+            }
+            break;
+        }
+        if (cur == NR_TFSM__STATE_END || cur == NR_TFSM__STATE_EOF) {
+            break;
+        }
+    }
+    /* The implicit EOF state records what is pending; an explicit
+     * (necessarily empty) EOF state, or End, does not. */
+    if (cur != NR_TFSM__STATE_END && !t->has_eof) {
+        return append_record(r);
+    }
+    return 0;
+}
+
+static int run_one(struct table *tab, struct nr_tfsm__arena *arena,
+                   const struct nr_tfsm__tpl *t,
+                   const struct nr_tfsm__str *lines, size_t nlines,
+                   struct nr_err *err)
+{
+    struct run r;
+    size_t i;
+    int rc = -1;
+
+    memset(&r, 0, sizeof(r));
+    r.t = t;
+    r.tab = tab;
+    r.arena = arena;
+    r.err = err;
+    tab->ncols = t->nvalues;
+    r.v = calloc(t->nvalues ? t->nvalues : 1, sizeof(*r.v));
+    r.md = pcre2_match_data_create(t->max_groups + 1, NULL);
+    r.mc = pcre2_match_context_create(NULL);
+    /* No JIT stack of our own: the default one suffices for sane
+     * patterns, and a match that outgrows it reruns interpreted. */
+    if (r.v == NULL || r.md == NULL || r.mc == NULL) {
+        oom(&r);
+        goto out;
+    }
+    rc = run_lines(&r, lines, nlines);
+out:
+    if (r.v != NULL) {
+        for (i = 0; i < t->nvalues; i++) {
+            free(r.v[i].acc);
+        }
+    }
+    free(r.v);
+    pcre2_match_data_free(r.md);
+    pcre2_match_context_free(r.mc);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tables and their merge                                              */
+/* ------------------------------------------------------------------ */
+
+void nr_tfsm_records_free(struct nr_tfsm_records *rec)
+{
+    size_t i;
+
+    if (rec == NULL) {
+        return;
+    }
+    for (i = 0; i < rec->ncols; i++) {
+        free(rec->cols[i]);
+    }
+    free(rec->cols);
+    free(rec->rows);
+    free(rec->text);
+    nr_tfsm__arena_dispose(&rec->arena);
+    free(rec);
+}
+
+static int same_str(const struct nr_tfsm__str *a, const struct nr_tfsm__str *b)
+{
+    return a->len == b->len && memcmp(a->p, b->p, a->len) == 0;
+}
+
+static int same_cell(const struct nr_tfsm__cell *a,
+                     const struct nr_tfsm__cell *b)
+{
+    size_t i;
+
+    if (a->is_list != b->is_list) {
+        return 0;
+    }
+    if (!a->is_list) {
+        return same_str(&a->s, &b->s);
+    }
+    if (a->nitems != b->nitems) {
+        return 0;
+    }
+    for (i = 0; i < a->nitems; i++) {
+        if (!same_str(&a->items[i], &b->items[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int col_index(char *const *cols, size_t n, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (strcmp(cols[i], name) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+/* Add the columns of tab (template t) that rec lacks to every row of
+ * rec, filled from the first row of tab whose key columns are equal, or
+ * by position when there are no keys (texttable's extend). */
+static int merge(struct nr_tfsm_records *rec, const struct table *tab,
+                 const struct nr_tfsm__tpl *t, char *const *keys,
+                 size_t nkeys, struct nr_err *err)
+{
+    int *src = NULL;        /* tab column of each added column */
+    int *k1 = NULL, *k2 = NULL;
+    size_t nadd = 0, i, j, k, old = rec->ncols;
+    void *p;
+    int rc = -1;
+
+    src = calloc(t->nvalues + 1, sizeof(int));
+    k1 = calloc(nkeys + 1, sizeof(int));
+    k2 = calloc(nkeys + 1, sizeof(int));
+    if (src == NULL || k1 == NULL || k2 == NULL) {
+        nr_err_set(err, NR_ERR_LIMIT, "parse", "out of memory");
+        goto out;
+    }
+    for (k = 0; k < nkeys; k++) {
+        k1[k] = col_index(rec->cols, rec->ncols, keys[k]);
+        if (k1[k] < 0) {
+            nr_err_set(err, NR_ERR_PARSE, "parse", "%s: Key '%s' is not a "
+                       "column of the first template", t->file, keys[k]);
+            goto out;
+        }
+    }
+    for (i = 0; i < t->nvalues; i++) {
+        if (col_index(rec->cols, rec->ncols, t->values[i].name) < 0) {
+            src[nadd++] = (int)i;
+        }
+    }
+    if (nadd == 0) {
+        rc = 0;
+        goto out;
+    }
+    p = realloc(rec->cols, (old + nadd) * sizeof(char *));
+    if (p == NULL) {
+        nr_err_set(err, NR_ERR_LIMIT, "parse", "out of memory");
+        goto out;
+    }
+    rec->cols = p;
+    for (i = 0; i < nadd; i++) {
+        rec->cols[old + i] = strdup(t->values[src[i]].name);
+        if (rec->cols[old + i] == NULL) {
+            rec->ncols = old + i;
+            nr_err_set(err, NR_ERR_LIMIT, "parse", "out of memory");
+            goto out;
+        }
+    }
+    rec->ncols = old + nadd;
+    for (i = 0; i < rec->nrows; i++) {
+        struct nr_tfsm__cell *row = nr_tfsm__alloc(&rec->arena,
+                                                   rec->ncols * sizeof(*row));
+        if (row == NULL) {
+            nr_err_set(err, NR_ERR_LIMIT, "parse", "out of memory");
+            goto out;
+        }
+        memcpy(row, rec->rows[i], old * sizeof(*row));
+        memset(row + old, 0, nadd * sizeof(*row));
+        rec->rows[i] = row;
+    }
+    for (k = 0; k < nkeys; k++) {
+        k2[k] = col_index(rec->cols, 0, keys[k]);
+        for (j = 0; j < t->nvalues; j++) {
+            if (strcmp(t->values[j].name, keys[k]) == 0) {
+                k2[k] = (int)j;
+            }
+        }
+        if (k2[k] < 0 && rec->nrows > 0 && tab->nrows > 0) {
+            nr_err_set(err, NR_ERR_PARSE, "parse", "%s: has no Key column "
+                       "'%s'", t->file, keys[k]);
+            goto out;
+        }
+    }
+    for (i = 0; i < rec->nrows; i++) {
+        const struct nr_tfsm__cell *from = NULL;
+        if (nkeys == 0) {
+            from = i < tab->nrows ? tab->rows[i] : NULL;
+        }
+        for (j = 0; nkeys > 0 && j < tab->nrows && from == NULL; j++) {
+            for (k = 0; k < nkeys; k++) {
+                if (!same_cell(&rec->rows[i][k1[k]], &tab->rows[j][k2[k]])) {
+                    break;
+                }
+            }
+            if (k == nkeys) {
+                from = tab->rows[j];
+            }
+        }
+        for (k = 0; from != NULL && k < nadd; k++) {
+            rec->rows[i][old + k] = from[src[k]];
+        }
+    }
+    rc = 0;
+out:
+    free(src);
+    free(k1);
+    free(k2);
+    return rc;
+}
+
+static int key_names(char ***keys, size_t *nkeys,
+                     const struct nr_tfsm__tpl *t)
+{
+    size_t i;
+
+    *keys = calloc(t->nvalues + 1, sizeof(char *));
+    *nkeys = 0;
+    if (*keys == NULL) {
+        return -1;
+    }
+    for (i = 0; i < t->nvalues; i++) {
+        if (t->values[i].has_key) {
+            (*keys)[(*nkeys)++] = t->values[i].name;
+        }
+    }
+    return 0;
+}
+
+int nr_tfsm_parse(struct nr_tfsm_records **out, const struct nr_tfsm *fsm,
+                  const char *text, size_t len, struct nr_err *err)
+{
+    struct nr_tfsm_records *rec = NULL;
+    struct nr_tfsm__str *lines = NULL;
+    struct table tab = { 0, NULL, 0, 0 };
+    char **keys = NULL;
+    size_t nkeys = 0;
+    size_t nlines = 0;
+    size_t i;
+    int rc = -1;
+
+    *out = NULL;
+    rec = calloc(1, sizeof(*rec));
+    if (rec == NULL ||
+        nr_tfsm__lines(&rec->text, &lines, &nlines, text, len) != 0) {
+        nr_err_set(err, NR_ERR_LIMIT, "parse", "out of memory");
+        goto out;
+    }
+    for (i = 0; i < fsm->ntpl; i++) {
+        const struct nr_tfsm__tpl *t = fsm->tpl[i];
+        memset(&tab, 0, sizeof(tab));
+        if (run_one(&tab, &rec->arena, t, lines, nlines, err) != 0) {
+            goto out;
+        }
+        if (nkeys == 0) {
+            /* CliTable takes the Keys of the first template that has
+             * any. */
+            free(keys);
+            if (key_names(&keys, &nkeys, t) != 0) {
+                nr_err_set(err, NR_ERR_LIMIT, "parse", "out of memory");
+                goto out;
+            }
+        }
+        if (i == 0) {
+            size_t c;
+            rec->cols = calloc(t->nvalues ? t->nvalues : 1, sizeof(char *));
+            if (rec->cols == NULL) {
+                nr_err_set(err, NR_ERR_LIMIT, "parse", "out of memory");
+                goto out;
+            }
+            for (c = 0; c < t->nvalues; c++) {
+                rec->cols[c] = strdup(t->values[c].name);
+                if (rec->cols[c] == NULL) {
+                    nr_err_set(err, NR_ERR_LIMIT, "parse", "out of memory");
+                    goto out;
+                }
+                rec->ncols = c + 1;
+            }
+            rec->rows = tab.rows;
+            rec->nrows = tab.nrows;
+            rec->caprows = tab.cap;
+            tab.rows = NULL;
+        } else if (merge(rec, &tab, t, keys, nkeys, err) != 0) {
+            goto out;
+        }
+        free(tab.rows);
+        tab.rows = NULL;
+    }
+    *out = rec;
+    rec = NULL;
+    rc = 0;
+out:
+    free(tab.rows);
+    free(keys);
+    free(lines);
+    nr_tfsm_records_free(rec);
+    return rc;
+}

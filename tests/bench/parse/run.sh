@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# netrun's TextFSM engine against python3-textfsm (Debian's, the
+# reference) over the whole conformance corpus, each side in one process;
+# then one large input through the whole netparse process against
+# Python's ParseText call alone.
+set -u
+cd "$(dirname "$0")/../../.."
+BUILD=${NR_BUILD:-build}
+PY=/usr/bin/python3
+CORPUS=$(git rev-parse --show-toplevel)/../shared/conformance/ntc
+if [ ! -f "$CORPUS/MANIFEST.tsv" ]; then
+    echo "skip: no conformance corpus at $CORPUS"; exit 0
+fi
+if ! $PY -c 'import textfsm' 2>/dev/null; then
+    echo "skip: $PY cannot import textfsm (apt-get install python3-textfsm)"; exit 0
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+${CC:-cc} -std=gnu11 -O2 -Ilib tests/bench/parse/bench.c -o "$tmp/bench" \
+    "$BUILD/lib/libnetrun.a" $(pkg-config --libs libpcre2-8 yaml-0.1) -lpthread \
+    || exit 1
+
+echo "-- corpus: $(tail -n +2 "$CORPUS/MANIFEST.tsv" | wc -l) cases"
+c_sum=$("$tmp/bench" "$CORPUS" "$tmp/c.tsv") || exit 1
+p_sum=$($PY tests/bench/parse/ref.py "$CORPUS" "$tmp/py.tsv") || exit 1
+echo "netrun : $c_sum"
+echo "python : $p_sum"
+$PY - "$tmp/c.tsv" "$tmp/py.tsv" <<'PYEOF'
+import sys
+def load(p):
+    d = {}
+    for line in open(p):
+        k, c, t, n = line.rstrip("\n").split("\t")
+        d[k] = (float(c), float(t), int(n))
+    return d
+c, p = load(sys.argv[1]), load(sys.argv[2])
+def report(title, keys):
+    cc = sum(c[k][0] for k in keys); ct = sum(c[k][1] for k in keys)
+    pc = sum(p[k][0] for k in keys); pt = sum(p[k][1] for k in keys)
+    print("%s: compile %.4f s vs %.4f s (%.1fx), parse %.4f s vs %.4f s "
+          "(%.1fx), total %.4f s vs %.4f s (%.1fx)"
+          % (title, cc, pc, pc / cc, ct, pt, pt / ct, cc + ct, pc + pt,
+             (pc + pt) / (cc + ct)))
+keys = sorted(c)
+report("all cases", keys)
+slow = sorted(keys, key=lambda k: p[k][0] + p[k][1])[-2:]
+print("two slowest reference cases: " + ", ".join(
+    "%s (%.3f s vs %.4f s)" % (k, p[k][0] + p[k][1], c[k][0] + c[k][1]) for k in slow))
+report("without them", [k for k in keys if k not in slow])
+worse = [k for k in keys if c[k][0] + c[k][1] > p[k][0] + p[k][1]]
+print("cases slower than the reference: %d%s" % (len(worse),
+      "" if not worse else " (" + ", ".join(worse[:5]) + ")"))
+mism = [k for k in keys if c[k][2] != p[k][2]]
+print("record-count mismatches (first template): %d" % len(mism))
+PYEOF
+
+echo "-- large input"
+# The single-template case with the most records whose output can be
+# repeated (a template may reject a second header): its records then grow
+# with its size, so this measures parsing, not skipping.
+plat=""
+for key in $(sort -t$'\t' -k4,4nr "$tmp/py.tsv" | head -40 | cut -f1); do
+    IFS=/ read -r p c k <<<"$key"
+    row=$(awk -F'\t' -v p="$p" -v c="$c" -v k="$k" \
+              '$1 == p && $2 == c && $3 == k && $4 !~ /:/' "$CORPUS/MANIFEST.tsv")
+    [ -n "$row" ] || continue
+    IFS=$'\t' read -r plat cmd case tpl _ <<<"$row"
+    raw="$CORPUS/cases/$plat/$cmd/$case.raw"
+    cat "$raw" "$raw" >"$tmp/two.raw"
+    if "$BUILD/bin/netparse" -f jsonl -t "$CORPUS/templates/$tpl" "$tmp/two.raw" >"$tmp/two.out" 2>/dev/null &&
+       [ "$(wc -l <"$tmp/two.out")" -gt "$(awk -F'\t' -v k="$key" '$1 == k { print $4 }' "$tmp/py.tsv")" ]; then
+        break
+    fi
+    plat=""
+done
+[ -n "$plat" ] || { echo "no repeatable case found"; exit 1; }
+: >"$tmp/big.raw"
+while [ "$(stat -c %s "$tmp/big.raw")" -lt $((8 << 20)) ]; do
+    cat "$raw" >>"$tmp/big.raw"
+done
+size=$(stat -c %s "$tmp/big.raw")
+t0=$(date +%s.%N)
+"$BUILD/bin/netparse" --format json -t "$CORPUS/templates/$tpl" "$tmp/big.raw" >"$tmp/big.json" || exit 1
+t1=$(date +%s.%N)
+read -r pyt pyn < <($PY tests/bench/parse/large.py "$CORPUS/templates/$tpl" "$tmp/big.raw")
+awk -v a="$t0" -v b="$t1" -v p="$pyt" -v n="$pyn" -v s="$size" -v c="$case" 'BEGIN {
+    w = b - a;
+    printf "%s repeated to %d bytes, %d records: netparse process %.3f s, python ParseText %.3f s (%.1fx)\n", c, s, n, w, p, p / w }'
