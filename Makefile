@@ -103,7 +103,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(AR_LIB)
 
 # Fuzz targets are also built with the normal compiler and a small driver
 # so `make check` replays their corpora without clang.
-$(BUILD)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(AR_LIB)
+$(BUILD)/tests/replay_%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) tests/fuzz/replay.c $(AR_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $< tests/fuzz/replay.c -o $@ $(AR_LIB) $(DEP_LIBS)
 
@@ -127,7 +127,7 @@ asan:
 	$(MAKE) BUILD=build/asan OPT='-O1 -g -fno-omit-frame-pointer' \
 	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' test
 
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h)
+build/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIB_SRC) $(wildcard lib/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZCC) -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined \
 	    -fvisibility=hidden -Ilib $(shell pkg-config --cflags $(PKGS)) \

@@ -28,6 +28,10 @@ const char *nr_buf_str(const struct nr_buf *b);
 /* Hand the storage to the caller (never NULL on success) and reset. */
 char *nr_buf_steal(struct nr_buf *b);
 void nr_buf_reset(struct nr_buf *b);
+/* Append code point cp encoded as UTF-8. */
+int nr_buf_add_utf8(struct nr_buf *b, unsigned long cp);
+/* Value of a hexadecimal digit, -1 for any other character. */
+int nr_hexval(int c);
 void nr_buf_dispose(struct nr_buf *b);
 
 #endif

@@ -228,6 +228,32 @@ static int py_int(const char *s, long *out)
 #define MAX_EXPANSION 1000000
 
 static int expand_into(char ***names, size_t *n, size_t *cap,
+                       const char *pattern, const char **why);
+
+/* One expanded name: expand its next range, or append it to names. */
+static int emit_name(char ***names, size_t *n, size_t *cap,
+                     struct nr_buf *name, const char **why)
+{
+    if (strchr(name->data, '[') != NULL) {
+        return expand_into(names, n, cap, name->data, why);
+    }
+    if (*n + 1 >= *cap) {
+        size_t nc = *cap != 0 ? *cap * 2 : 16;
+        char **p = realloc(*names, nc * sizeof(*p));
+
+        if (p == NULL) {
+            *why = "out of memory";
+            return -1;
+        }
+        *names = p;
+        *cap = nc;
+    }
+    (*names)[(*n)++] = nr_buf_steal(name);
+    (*names)[*n] = NULL;
+    return 0;
+}
+
+static int expand_into(char ***names, size_t *n, size_t *cap,
                        const char *pattern, const char **why)
 {
     const char *lb = strchr(pattern, '[');
@@ -316,24 +342,8 @@ static int expand_into(char ***names, size_t *n, size_t *cap,
                     *why = "host name too long";
                     goto out;
                 }
-                if (strchr(name.data, '[') != NULL) {
-                    if (expand_into(names, n, cap, name.data, why) != 0) {
-                        goto out;
-                    }
-                } else {
-                    if (*n + 1 >= *cap) {
-                        size_t nc = *cap != 0 ? *cap * 2 : 16;
-                        char **p = realloc(*names, nc * sizeof(*p));
-
-                        if (p == NULL) {
-                            *why = "out of memory";
-                            goto out;
-                        }
-                        *names = p;
-                        *cap = nc;
-                    }
-                    (*names)[(*n)++] = nr_buf_steal(&name);
-                    (*names)[*n] = NULL;
+                if (emit_name(names, n, cap, &name, why) != 0) {
+                    goto out;
                 }
             }
             rc = 0;
@@ -355,25 +365,9 @@ static int expand_into(char ***names, size_t *n, size_t *cap,
                 *why = "host name too long";
                 goto out;
             }
-            if (strchr(name.data, '[') != NULL) {
-                if (expand_into(names, n, cap, name.data, why) != 0) {
-                    goto out;
-                }
-                continue;
+            if (emit_name(names, n, cap, &name, why) != 0) {
+                goto out;
             }
-            if (*n + 1 >= *cap) {
-                size_t nc = *cap != 0 ? *cap * 2 : 16;
-                char **p = realloc(*names, nc * sizeof(*p));
-
-                if (p == NULL) {
-                    *why = "out of memory";
-                    goto out;
-                }
-                *names = p;
-                *cap = nc;
-            }
-            (*names)[(*n)++] = nr_buf_steal(&name);
-            (*names)[*n] = NULL;
         }
     }
     rc = 0;

@@ -381,6 +381,17 @@ int nr_inv__set_group_var(struct nr_group *g, const char *key,
     return nr_varlist_set(&g->vars, key, val, file, line);
 }
 
+/* group_vars/host_vars lists: one per source directory. */
+static void filevars_free(struct nr_varlist *fv, size_t ndirs)
+{
+    if (fv != NULL) {
+        for (size_t i = 0; i < ndirs; i++) {
+            nr_varlist_dispose(&fv[i]);
+        }
+        free(fv);
+    }
+}
+
 static void group_free(struct nr_group *g, size_t ndirs)
 {
     if (g == NULL) {
@@ -388,12 +399,7 @@ static void group_free(struct nr_group *g, size_t ndirs)
     }
     free(g->name);
     nr_varlist_dispose(&g->vars);
-    if (g->filevars != NULL) {
-        for (size_t i = 0; i < ndirs; i++) {
-            nr_varlist_dispose(&g->filevars[i]);
-        }
-        free(g->filevars);
-    }
+    filevars_free(g->filevars, ndirs);
     free(g->kids);
     free(g->parents);
     free(g->hosts);
@@ -407,12 +413,7 @@ static void host_free(struct nr_ihost *h, size_t ndirs)
     }
     free(h->name);
     nr_varlist_dispose(&h->vars);
-    if (h->filevars != NULL) {
-        for (size_t i = 0; i < ndirs; i++) {
-            nr_varlist_dispose(&h->filevars[i]);
-        }
-        free(h->filevars);
-    }
+    filevars_free(h->filevars, ndirs);
     free(h->groups);
     free(h);
 }

@@ -315,8 +315,7 @@ static struct nr_val *big_from(const char *d, size_t nd, int base)
         return NULL;
     }
     for (i = 0; i < nd; i++) {
-        int carry = (d[i] <= '9') ? d[i] - '0'
-                    : ((d[i] | 0x20) - 'a' + 10);
+        int carry = nr_hexval((unsigned char)d[i]);
 
         for (k = 0; k < ndec; k++) {
             int x = dec[k] * base + carry;
@@ -351,7 +350,7 @@ static struct nr_val *int_from(const char *d, size_t nd, int base, int neg)
     struct nr_val *v;
 
     for (i = 0; i < nd; i++) {
-        int x = (d[i] <= '9') ? d[i] - '0' : ((d[i] | 0x20) - 'a' + 10);
+        int x = nr_hexval((unsigned char)d[i]);
 
         if (acc > (0x7fffffffffffffffULL - (unsigned)x) / (unsigned)base) {
             break;
@@ -476,33 +475,6 @@ out:
     return v;
 }
 
-static int put_cp(struct nr_buf *b, unsigned long cp)
-{
-    char o[4];
-    size_t n;
-
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        o[0] = (char)(0xC0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        o[0] = (char)(0xF0 | (cp >> 18));
-        o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    return nr_buf_add(b, o, n);
-}
-
 /* One string literal (with optional prefix) appended to out.
  * *kind: 1 str, 2 bytes.  Returns 0, or -1 when not a literal. */
 static int lp_string(struct lp *p, struct nr_buf *out, int *kind)
@@ -602,7 +574,7 @@ static int lp_string(struct lp *p, struct nr_buf *out, int *kind)
                 if (bytes) {
                     ok = nr_buf_addc(out, (char)(cp & 0xFF)) == 0;
                 } else {
-                    ok = put_cp(out, cp) == 0;
+                    ok = nr_buf_add_utf8(out, cp) == 0;
                 }
             } else if (c == 'x' || (!bytes && (c == 'u' || c == 'U'))) {
                 int want = c == 'x' ? 2 : (c == 'u' ? 4 : 8);
@@ -613,8 +585,7 @@ static int lp_string(struct lp *p, struct nr_buf *out, int *kind)
                         return -1;
                     }
                     c = p->s[p->pos++];
-                    cp = cp * 16 + (unsigned long)((c <= '9') ? c - '0'
-                                                   : ((c | 0x20) - 'a' + 10));
+                    cp = cp * 16 + (unsigned long)nr_hexval((unsigned char)c);
                 }
                 if (cp > 0x10FFFF) {
                     return -1;
@@ -622,7 +593,7 @@ static int lp_string(struct lp *p, struct nr_buf *out, int *kind)
                 if (bytes) {
                     ok = nr_buf_addc(out, (char)cp) == 0;
                 } else {
-                    ok = put_cp(out, cp) == 0;
+                    ok = nr_buf_add_utf8(out, cp) == 0;
                 }
             } else if (c == 'N' && !bytes) {
                 return -1; /* named escapes: no Unicode name table here */

@@ -99,20 +99,6 @@ static int is_alpha(int c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static int hexval(int c)
-{
-    if (is_digit(c)) {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 static int emit(struct xl *x, const char *s, size_t n)
 {
     if (nr_buf_add(x->out, s, n) != 0) {
@@ -155,7 +141,7 @@ static int read_hex(struct xl *x, size_t n, unsigned long *v)
         if (x->i + k >= x->len) {
             return -1;
         }
-        h = hexval((unsigned char)x->p[x->i + k]);
+        h = nr_hexval((unsigned char)x->p[x->i + k]);
         if (h < 0) {
             return -1;
         }

@@ -533,21 +533,6 @@ struct jp {
     int depth;
 };
 
-static int jp_fail(struct jp *p, const char *what)
-{
-    size_t i;
-    int line = 1;
-
-    for (i = 0; i < p->pos && i < p->len; i++) {
-        if (p->s[i] == '\n') {
-            line++;
-        }
-    }
-    nr_err_set(p->err, NR_ERR_PARSE, NULL, "%s:%d: invalid JSON: %s",
-               p->name, line, what);
-    return -1;
-}
-
 static int jp_line(const struct jp *p)
 {
     int line = 1;
@@ -556,6 +541,13 @@ static int jp_line(const struct jp *p)
         line += p->s[i] == '\n';
     }
     return line;
+}
+
+static int jp_fail(struct jp *p, const char *what)
+{
+    nr_err_set(p->err, NR_ERR_PARSE, NULL, "%s:%d: invalid JSON: %s",
+               p->name, jp_line(p), what);
+    return -1;
 }
 
 static void jp_ws(struct jp *p)
@@ -578,47 +570,6 @@ static int jp_lit(struct jp *p, const char *w)
     return 0;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
-static int put_utf8(struct nr_buf *b, unsigned long cp)
-{
-    char o[4];
-    size_t n;
-
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        o[0] = (char)(0xC0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        o[0] = (char)(0xF0 | (cp >> 18));
-        o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    return nr_buf_add(b, o, n);
-}
-
 static int jp_hex4(struct jp *p, unsigned long *cp)
 {
     int i, h;
@@ -628,7 +579,7 @@ static int jp_hex4(struct jp *p, unsigned long *cp)
         return -1;
     }
     for (i = 0; i < 4; i++) {
-        h = hexval(p->s[p->pos + (size_t)i]);
+        h = nr_hexval((unsigned char)p->s[p->pos + (size_t)i]);
         if (h < 0) {
             return -1;
         }
@@ -696,13 +647,30 @@ static int jp_string(struct jp *p, struct nr_buf *b)
         default:
             return jp_fail(p, "bad escape in string");
         }
-        if (put_utf8(b, cp) != 0) {
+        if (nr_buf_add_utf8(b, cp) != 0) {
             return jp_fail(p, "string too long");
         }
     }
 }
 
 static struct nr_val *jp_value(struct jp *p);
+
+/* After an item of a list or object: 1 another item follows, 0 the
+ * closing bracket was read, -1 anything else. */
+static int jp_next(struct jp *p, char close)
+{
+    jp_ws(p);
+    if (p->pos < p->len && p->s[p->pos] == ',') {
+        p->pos++;
+        return 1;
+    }
+    if (p->pos < p->len && p->s[p->pos] == close) {
+        p->pos++;
+        return 0;
+    }
+    return jp_fail(p, close == '}' ? "expected ',' or '}'"
+                                   : "expected ',' or ']'");
+}
 
 static struct nr_val *jp_number(struct jp *p)
 {
@@ -783,7 +751,7 @@ static struct nr_val *jp_value(struct jp *p)
     struct nr_val *item;
     struct nr_buf key = NR_BUF_INIT((size_t)1 << 30);
     struct nr_buf sb = NR_BUF_INIT((size_t)1 << 30);
-    int line;
+    int line, sep;
 
     jp_ws(p);
     if (p->pos >= p->len) {
@@ -832,17 +800,13 @@ static struct nr_val *jp_value(struct jp *p)
                 jp_fail(p, "out of memory");
                 goto fail;
             }
-            jp_ws(p);
-            if (p->pos < p->len && p->s[p->pos] == ',') {
-                p->pos++;
-                continue;
+            sep = jp_next(p, '}');
+            if (sep < 0) {
+                goto fail;
             }
-            if (p->pos < p->len && p->s[p->pos] == '}') {
-                p->pos++;
+            if (sep == 0) {
                 break;
             }
-            jp_fail(p, "expected ',' or '}'");
-            goto fail;
         }
         break;
     case '[':
@@ -866,17 +830,13 @@ static struct nr_val *jp_value(struct jp *p)
                 jp_fail(p, "out of memory");
                 goto fail;
             }
-            jp_ws(p);
-            if (p->pos < p->len && p->s[p->pos] == ',') {
-                p->pos++;
-                continue;
+            sep = jp_next(p, ']');
+            if (sep < 0) {
+                goto fail;
             }
-            if (p->pos < p->len && p->s[p->pos] == ']') {
-                p->pos++;
+            if (sep == 0) {
                 break;
             }
-            jp_fail(p, "expected ',' or ']'");
-            goto fail;
         }
         break;
     case '"':

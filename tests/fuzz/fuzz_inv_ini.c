@@ -1,51 +1,11 @@
-/* fuzz_inv_ini.c — the ini inventory loader on arbitrary bytes: it
- * must fail cleanly or build a model the renderers can print. */
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "inventory.h"
-#include "val.h"
-#include "yamlv.h"
+/* fuzz_inv_ini.c — the INI inventory parser on arbitrary bytes: it must
+ * fail cleanly or build a model the renderers can print. */
+#include "fuzz_inv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char path[] = "/tmp/nr-fuzz-XXXXXX.ini";
-    const char *src = path;
-    struct nr_inventory *inv = NULL;
-    struct nr_hostset *set = NULL;
-    struct nr_err err = NR_ERR_INIT;
-    char *out = NULL;
-    int fd = mkstemps(path, 4);
-
-    if (fd < 0) {
-        return 0;
-    }
-    if (write(fd, data, size) != (ssize_t)size) {
-        close(fd);
-        unlink(path);
-        return 0;
-    }
-    close(fd);
-    /* a .ini name: the INI parser only */
-    (void)nr_inventory_load(&inv, &src, 1, NULL, &err);
-    unlink(path);
-    if (inv != NULL) {
-        if (nr_inventory_list_json(&out, inv, NULL, 0, &err) == 0) {
-            free(out);
-        }
-        if (nr_inventory_select(&set, inv, "all:!ungrouped", &err) == 0 &&
-            nr_hostset_count(set) > 0) {
-            if (nr_inventory_origin(&out, inv, nr_hostset_name(set, 0), 0,
-                                    &err) == 0) {
-                free(out);
-            }
-        }
-        nr_hostset_free(set);
-        nr_inventory_free(inv);
-    }
+    fuzz_inv_file(data, size, ".ini"); /* a .ini name: INI only */
     return 0;
 }
