@@ -165,3 +165,51 @@ void nr_buf_dispose(struct nr_buf *b)
     b->len = 0;
     b->cap = 0;
 }
+
+/* Decoders differ on what invalid UTF-8 means; JSON consumers (jq,
+ * Python) reject or mangle it.  Each maximal invalid subpart becomes one
+ * U+FFFD, as the Unicode standard recommends, so valid text around it
+ * survives byte for byte. */
+int nr_buf_add_utf8_clean(struct nr_buf *b, const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, start = 0;
+
+    while (i < len) {
+        unsigned char c = p[i];
+        size_t need;
+        unsigned long cp, min;
+
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xc2 && c <= 0xdf) {
+            need = 1; cp = c & 0x1f; min = 0x80;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            need = 2; cp = c & 0x0f; min = 0x800;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            need = 3; cp = c & 0x07; min = 0x10000;
+        } else {
+            need = 0; cp = 0; min = 1;
+        }
+        size_t j = 1;
+        while (need > 0 && j <= need && i + j < len &&
+               (p[i + j] & 0xc0) == 0x80) {
+            cp = (cp << 6) | (p[i + j] & 0x3f);
+            j++;
+        }
+        if (need > 0 && j == need + 1 && cp >= min && cp <= 0x10ffff &&
+            !(cp >= 0xd800 && cp <= 0xdfff)) {
+            i += j;
+            continue;
+        }
+        if (nr_buf_add(b, s + start, i - start) != 0 ||
+            nr_buf_add_utf8(b, 0xfffd) != 0) {
+            return -1;
+        }
+        i += j;   /* the lead byte and the continuations it claimed */
+        start = i;
+    }
+    return nr_buf_add(b, s + start, len - start);
+}

@@ -30,6 +30,8 @@ char *nr_buf_steal(struct nr_buf *b);
 void nr_buf_reset(struct nr_buf *b);
 /* Append code point cp encoded as UTF-8. */
 int nr_buf_add_utf8(struct nr_buf *b, unsigned long cp);
+/* Append s, each invalid UTF-8 subpart replaced by U+FFFD. */
+int nr_buf_add_utf8_clean(struct nr_buf *b, const char *s, size_t len);
 /* Value of a hexadecimal digit, -1 for any other character. */
 int nr_hexval(int c);
 void nr_buf_dispose(struct nr_buf *b);

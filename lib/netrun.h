@@ -165,6 +165,75 @@ NR_API int nr_var_is_secret(const char *name);
 /* === Module APIs follow, one section each. === */
 
 /* ------------------------------------------------------------------ */
+/* Output: one record schema, four formats                             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Every tool reports one record per host and operation: `host` first,
+ * `ok`, the operation's fields, and on failure `error: {kind, message}`.
+ * A writer prints records as JSON Lines (one compact object per line,
+ * flushed at once so `| jq` streams), a JSON list, CSV with fixed
+ * columns, or text for people.  Strings are bytes: invalid UTF-8 is
+ * replaced by U+FFFD in JSON and CSV (the raw bytes belong in --out-dir
+ * files).
+ */
+struct nr_rec;
+struct nr_out;
+
+enum nr_out_format { NR_OUT_TEXT, NR_OUT_JSONL, NR_OUT_JSON, NR_OUT_CSV };
+
+/* A new record whose first field is host.  NULL when out of memory. */
+NR_API struct nr_rec *nr_rec_new(const char *host);
+NR_API void nr_rec_free(struct nr_rec *r);
+/* Set a field (a later set of the same key replaces the value and keeps
+ * its position).  0, or -1 when out of memory. */
+NR_API int nr_rec_str(struct nr_rec *r, const char *key, const char *s,
+                      size_t len);
+NR_API int nr_rec_strz(struct nr_rec *r, const char *key, const char *s);
+NR_API int nr_rec_int(struct nr_rec *r, const char *key, long long v);
+NR_API int nr_rec_u64(struct nr_rec *r, const char *key, uint64_t v);
+NR_API int nr_rec_double(struct nr_rec *r, const char *key, double v);
+NR_API int nr_rec_bool(struct nr_rec *r, const char *key, int v);
+NR_API int nr_rec_null(struct nr_rec *r, const char *key);
+/* Embed JSON text (an object, list, ...) as the value of key. */
+NR_API int nr_rec_json(struct nr_rec *r, const char *key, const char *json,
+                       size_t len, struct nr_err *err);
+/* Append a string to the list field key (created on first use). */
+NR_API int nr_rec_push_str(struct nr_rec *r, const char *key,
+                           const char *s);
+/* ok: false and error: {kind, op, message}; the host is already the
+ * record's.  With e == NULL or kind NR_OK: ok: true. */
+NR_API int nr_rec_result(struct nr_rec *r, const struct nr_err *e);
+/* What --format text prints for this record (the tool's rendering);
+ * without it text shows "host: key=value ...". */
+NR_API int nr_rec_text(struct nr_rec *r, const char *text, size_t len);
+/* The record as one compact JSON object; caller frees *out. */
+NR_API int nr_rec_to_json(char **out, size_t *len, const struct nr_rec *r,
+                          struct nr_err *err);
+
+/* "text", "jsonl", "json", "csv" -> format; anything else NR_ERR_USAGE. */
+NR_API int nr_out_format_parse(enum nr_out_format *fmt, const char *name,
+                               struct nr_err *err);
+/* A writer on fp (borrowed; not closed).  columns (CSV only, copied):
+ * the header, a dotted name reaching into objects ("error.kind"). */
+NR_API int nr_out_new(struct nr_out **out, FILE *fp, enum nr_out_format fmt,
+                      const char *const *columns, size_t ncols,
+                      struct nr_err *err);
+/* Print one record.  Thread-safe: runner threads may write at once.  A
+ * closed pipe is NR_ERR_IO with errno EPIPE: the reader left. */
+NR_API int nr_out_write(struct nr_out *o, const struct nr_rec *r,
+                        struct nr_err *err);
+/* Close the JSON list (and flush).  Call once, after the last write. */
+NR_API int nr_out_finish(struct nr_out *o, struct nr_err *err);
+NR_API void nr_out_free(struct nr_out *o);
+
+/* Replace path with data atomically: a temp file in the same folder,
+ * fsync, rename, fsync of the folder; on any failure the old file is
+ * untouched and the temp removed.  mode as for open(2). */
+NR_API int nr_file_replace(const char *path, const void *data, size_t len,
+                           unsigned mode, struct nr_err *err);
+
+/* ------------------------------------------------------------------ */
 /* Text parsing (TextFSM)                                              */
 /* ------------------------------------------------------------------ */
 
