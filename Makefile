@@ -19,7 +19,7 @@ VERSION := 0.1.0
 SOVER   := 0
 
 # Every library the project links, by pkg-config name.
-PKGS := yaml-0.1 libpcre2-8
+PKGS := yaml-0.1 libpcre2-8 libssh
 
 # Debian packages for building, testing and the lab. `make deps` installs
 # the missing ones; later modules add theirs here.

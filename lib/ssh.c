@@ -1,0 +1,807 @@
+#define _GNU_SOURCE  /* strcasestr */
+/* ssh.c — libssh sessions: connect (through jump hosts in-process),
+ * host-key policy, authentication, exec and shell channels.  This is
+ * the only file that talks to libssh on the client side; it maps
+ * libssh's failures to netrun's error kinds. */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libssh/callbacks.h>
+#include <libssh/libssh.h>
+#include <libssh/server.h>  /* ssh_send_keepalive lives here in 0.10 */
+
+#include "ssh.h"
+
+/* libssh 0.10's client defaults, the base for "+alg" / "-alg" overrides
+ * in ssh_config syntax (libssh itself accepts only full lists). */
+static const char DEF_KEX[] =
+    "curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,"
+    "ecdh-sha2-nistp384,ecdh-sha2-nistp521,diffie-hellman-group18-sha512,"
+    "diffie-hellman-group16-sha512,diffie-hellman-group-exchange-sha256,"
+    "diffie-hellman-group14-sha256";
+static const char DEF_HOSTKEYS[] =
+    "ssh-ed25519,ecdsa-sha2-nistp521,ecdsa-sha2-nistp384,"
+    "ecdsa-sha2-nistp256,rsa-sha2-512,rsa-sha2-256";
+static const char DEF_CIPHERS[] =
+    "chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,"
+    "aes128-gcm@openssh.com,aes256-ctr,aes192-ctr,aes128-ctr";
+static const char DEF_MACS[] =
+    "hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,"
+    "hmac-sha2-256,hmac-sha2-512";
+
+/* One hop: its session and, for hops after the first, the thread that
+ * carries its bytes over the previous hop's direct-tcpip channel. */
+struct hop {
+    ssh_session sess;
+    ssh_channel fwd;        /* channel on the previous hop to this one */
+    int sv[2];              /* socketpair: [0] this session, [1] pump */
+    pthread_t pump;
+    int pump_running;
+    volatile int pump_stop;
+    ssh_session carrier;    /* the previous hop's session */
+};
+
+struct nr_ssh {
+    struct hop *hops;
+    size_t n;
+    ssh_channel shell;
+    char crypto[256];
+    const struct nr_ssh_opts *o;
+    int64_t last_io;
+};
+
+static pthread_mutex_t known_hosts_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int64_t nr_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int nr_ssh__global_init(void)
+{
+    return ssh_init() == SSH_OK ? 0 : -1;
+}
+
+static int64_t left_ms(int64_t deadline)
+{
+    int64_t l = deadline - nr_now_ms();
+
+    return l > 0 ? l : 0;
+}
+
+/* "+a,b" appends to the default, "-a,b" removes, "^a,b" puts first,
+ * anything else replaces: ssh_config(5)'s rules. */
+static int algo_list(char *out, size_t size, const char *spec,
+                     const char *def)
+{
+    char item[128];
+    const char *p;
+    size_t off = 0;
+
+    out[0] = '\0';
+    if (spec[0] != '+' && spec[0] != '-' && spec[0] != '^') {
+        return snprintf(out, size, "%s", spec) < (int)size ? 0 : -1;
+    }
+    if (spec[0] == '^') {
+        off = (size_t)snprintf(out, size, "%s", spec + 1);
+    }
+    for (p = def; *p != '\0' && off < size;) {
+        size_t k = strcspn(p, ",");
+        int listed = 0;
+        const char *q;
+
+        if (k >= sizeof(item)) {
+            return -1;
+        }
+        memcpy(item, p, k);
+        item[k] = '\0';
+        for (q = spec + 1; *q != '\0';) {
+            size_t m = strcspn(q, ",");
+
+            if (m == k && memcmp(q, item, k) == 0) {
+                listed = 1;
+            }
+            q += m + (q[m] == ',');
+        }
+        if (!(listed && (spec[0] == '-' || spec[0] == '^'))) {
+            off += (size_t)snprintf(out + off, size - off, "%s%s",
+                                    off > 0 ? "," : "", item);
+        }
+        p += k + (p[k] == ',');
+    }
+    if (spec[0] == '+' && off < size) {
+        off += (size_t)snprintf(out + off, size - off, "%s%s",
+                                off > 0 ? "," : "", spec + 1);
+    }
+    return off < size ? 0 : -1;
+}
+
+static int set_algos(ssh_session s, const struct nr_ssh_target *t,
+                     struct nr_err *err)
+{
+    static const struct {
+        const char *name;
+        const char *def;
+        enum ssh_options_e opt, opt2;
+        size_t field;
+    } map[] = {
+        { "ssh_kex", DEF_KEX, SSH_OPTIONS_KEY_EXCHANGE,
+          SSH_OPTIONS_KEY_EXCHANGE, offsetof(struct nr_ssh_target, kex) },
+        { "ssh_hostkeys", DEF_HOSTKEYS, SSH_OPTIONS_HOSTKEYS,
+          SSH_OPTIONS_HOSTKEYS, offsetof(struct nr_ssh_target, hostkeys) },
+        { "ssh_ciphers", DEF_CIPHERS, SSH_OPTIONS_CIPHERS_C_S,
+          SSH_OPTIONS_CIPHERS_S_C, offsetof(struct nr_ssh_target, ciphers) },
+        { "ssh_macs", DEF_MACS, SSH_OPTIONS_HMAC_C_S, SSH_OPTIONS_HMAC_S_C,
+          offsetof(struct nr_ssh_target, macs) },
+    };
+    char list[2048];
+
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+        const char *spec = *(const char *const *)((const char *)t +
+                                                  map[i].field);
+
+        if (spec == NULL || spec[0] == '\0') {
+            continue;
+        }
+        if (algo_list(list, sizeof(list), spec, map[i].def) != 0 ||
+            ssh_options_set(s, map[i].opt, list) != SSH_OK ||
+            ssh_options_set(s, map[i].opt2, list) != SSH_OK) {
+            nr_err_set(err, NR_ERR_USAGE, "connect", "%s: no algorithm this "
+                       "client supports in '%s'", map[i].name, spec);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int fingerprint(const ssh_key key, char *out, size_t size)
+{
+    unsigned char *hash = NULL;
+    size_t hlen = 0;
+    char *fp;
+
+    out[0] = '\0';
+    if (key == NULL || ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256,
+                                              &hash, &hlen) != SSH_OK) {
+        return -1;
+    }
+    fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
+    ssh_clean_pubkey_hash(&hash);
+    if (fp == NULL) {
+        return -1;
+    }
+    snprintf(out, size, "%s %s", ssh_key_type_to_char(ssh_key_type(key)), fp);
+    ssh_string_free_char(fp);
+    return 0;
+}
+
+static int verify_host_key(ssh_session s, const struct nr_ssh_target *t,
+                           const struct nr_ssh_opts *o, struct nr_err *err)
+{
+    ssh_key srv = NULL;
+    struct ssh_knownhosts_entry *entry = NULL;
+    enum ssh_known_hosts_e state;
+    char now_fp[160], old_fp[160];
+    const char *file = o->known_hosts != NULL ? o->known_hosts
+                                              : "~/.ssh/known_hosts";
+    int rc = -1;
+
+    if (ssh_get_server_publickey(s, &srv) != SSH_OK) {
+        nr_err_set(err, NR_ERR_PROTOCOL, "hostkey", "%s: server sent no host "
+                   "key", t->name);
+        goto out;
+    }
+    fingerprint(srv, now_fp, sizeof(now_fp));
+    if (o->policy == NR_HOSTKEY_OFF) {
+        rc = 0;
+        goto out;
+    }
+    state = ssh_session_get_known_hosts_entry(s, &entry);
+    switch (state) {
+    case SSH_KNOWN_HOSTS_OK:
+        rc = 0;
+        break;
+    case SSH_KNOWN_HOSTS_CHANGED:
+    case SSH_KNOWN_HOSTS_OTHER:
+        old_fp[0] = '\0';
+        if (entry != NULL) {
+            fingerprint(entry->publickey, old_fp, sizeof(old_fp));
+        }
+        nr_err_set(err, NR_ERR_HOSTKEY, "hostkey", "%s: host key CHANGED: "
+                   "known_hosts has %s, the server offers %s; if the change "
+                   "is expected, remove the old entry from %s",
+                   t->name, old_fp[0] != '\0' ? old_fp : "another key type",
+                   now_fp, file);
+        break;
+    case SSH_KNOWN_HOSTS_UNKNOWN:
+    case SSH_KNOWN_HOSTS_NOT_FOUND:
+        if (o->policy == NR_HOSTKEY_ACCEPT_NEW) {
+            /* Concurrent hosts may learn keys at once: one writer. */
+            pthread_mutex_lock(&known_hosts_lock);
+            rc = ssh_session_update_known_hosts(s) == SSH_OK ? 0 : -1;
+            pthread_mutex_unlock(&known_hosts_lock);
+            if (rc != 0) {
+                nr_err_set(err, NR_ERR_IO, "hostkey", "%s: cannot add the "
+                           "host key to %s: %s", t->name, file,
+                           ssh_get_error(s));
+            }
+            break;
+        }
+        nr_err_set(err, NR_ERR_HOSTKEY, "hostkey", "%s: host key %s is not "
+                   "in %s (use --host-key-policy accept-new to learn it, or "
+                   "add it with ssh-keyscan)", t->name, now_fp, file);
+        break;
+    default:
+        nr_err_set(err, NR_ERR_IO, "hostkey", "%s: cannot read %s: %s",
+                   t->name, file, ssh_get_error(s));
+        break;
+    }
+out:
+    ssh_knownhosts_entry_free(entry);
+    ssh_key_free(srv);
+    return rc;
+}
+
+static int kbdint(ssh_session s, const struct nr_ssh_target *t)
+{
+    int rc = ssh_userauth_kbdint(s, NULL, NULL);
+    int rounds = 0;
+
+    while (rc == SSH_AUTH_INFO && rounds++ < 8) {
+        int n = ssh_userauth_kbdint_getnprompts(s);
+
+        for (int i = 0; i < n; i++) {
+            char echo = 0;
+            const char *prompt = ssh_userauth_kbdint_getprompt(s,
+                                                               (unsigned)i,
+                                                               &echo);
+
+            /* Only a password question gets the password; anything else
+             * (a one-time code) gets nothing rather than a secret. */
+            if (prompt != NULL && !echo && t->password != NULL &&
+                (strcasestr(prompt, "password") != NULL ||
+                 strcasestr(prompt, "passcode") == NULL)) {
+                ssh_userauth_kbdint_setanswer(s, (unsigned)i, t->password);
+            } else {
+                ssh_userauth_kbdint_setanswer(s, (unsigned)i, "");
+            }
+        }
+        rc = ssh_userauth_kbdint(s, NULL, NULL);
+    }
+    return rc;
+}
+
+static int authenticate(ssh_session s, const struct nr_ssh_target *t,
+                        const struct nr_ssh_opts *o, struct nr_err *err)
+{
+    int rc, methods;
+    char tried[128] = "";
+    size_t off = 0;
+
+    rc = ssh_userauth_none(s, NULL);
+    if (rc == SSH_AUTH_SUCCESS) {
+        return 0;
+    }
+    if (rc == SSH_AUTH_ERROR) {
+        goto fail;
+    }
+    methods = ssh_userauth_list(s, NULL);
+    if (t->key_file != NULL && (methods & SSH_AUTH_METHOD_PUBLICKEY)) {
+        ssh_key key = NULL;
+
+        off += (size_t)snprintf(tried + off, sizeof(tried) - off,
+                                "%skey file", off ? ", " : "");
+        if (ssh_pki_import_privkey_file(t->key_file, NULL, NULL, NULL,
+                                        &key) != SSH_OK) {
+            nr_err_set(err, NR_ERR_AUTH, "auth", "%s: cannot read key file "
+                       "%s (missing, unreadable or passphrase-protected)",
+                       t->name, t->key_file);
+            return -1;
+        }
+        rc = ssh_userauth_publickey(s, NULL, key);
+        ssh_key_free(key);
+        if (rc == SSH_AUTH_SUCCESS) {
+            return 0;
+        }
+        if (rc == SSH_AUTH_ERROR) {
+            goto fail;
+        }
+    }
+    if (o->use_agent && t->key_file == NULL && getenv("SSH_AUTH_SOCK") &&
+        (methods & SSH_AUTH_METHOD_PUBLICKEY)) {
+        off += (size_t)snprintf(tried + off, sizeof(tried) - off,
+                                "%sagent", off ? ", " : "");
+        rc = ssh_userauth_agent(s, NULL);
+        if (rc == SSH_AUTH_SUCCESS) {
+            return 0;
+        }
+    }
+    if (t->password != NULL && (methods & SSH_AUTH_METHOD_PASSWORD)) {
+        off += (size_t)snprintf(tried + off, sizeof(tried) - off,
+                                "%spassword", off ? ", " : "");
+        rc = ssh_userauth_password(s, NULL, t->password);
+        if (rc == SSH_AUTH_SUCCESS) {
+            return 0;
+        }
+        if (rc == SSH_AUTH_ERROR) {
+            goto fail;
+        }
+    }
+    if (t->password != NULL && (methods & SSH_AUTH_METHOD_INTERACTIVE)) {
+        off += (size_t)snprintf(tried + off, sizeof(tried) - off,
+                                "%skeyboard-interactive", off ? ", " : "");
+        rc = kbdint(s, t);
+        if (rc == SSH_AUTH_SUCCESS) {
+            return 0;
+        }
+        if (rc == SSH_AUTH_ERROR) {
+            goto fail;
+        }
+    }
+    nr_err_set(err, NR_ERR_AUTH, "auth", "%s: authentication as '%s' "
+               "failed (tried: %s; server accepts:%s%s%s%s)", t->name,
+               t->user != NULL ? t->user : "(default user)",
+               off ? tried : "nothing: no key, agent or password given",
+               (methods & SSH_AUTH_METHOD_PUBLICKEY) ? " publickey" : "",
+               (methods & SSH_AUTH_METHOD_PASSWORD) ? " password" : "",
+               (methods & SSH_AUTH_METHOD_INTERACTIVE)
+                   ? " keyboard-interactive" : "",
+               methods == 0 ? " none" : "");
+    return -1;
+fail:
+    nr_err_set(err, ssh_get_error_code(s) == SSH_REQUEST_DENIED ? NR_ERR_AUTH
+                                                                : NR_ERR_CONNECT,
+               "auth", "%s: %s", t->name, ssh_get_error(s));
+    return -1;
+}
+
+/* Carry bytes between the socketpair end and the channel to the next
+ * hop until either side closes or the owner asks to stop. */
+static void *pump_main(void *arg)
+{
+    struct hop *h = arg;
+    char buf[32768];
+
+    while (!h->pump_stop) {
+        struct pollfd pfd = { h->sv[1], POLLIN, 0 };
+        int n, did = 0;
+
+        n = ssh_channel_read_nonblocking(h->fwd, buf, sizeof(buf), 0);
+        if (n < 0 || (n == 0 && ssh_channel_is_eof(h->fwd))) {
+            break;
+        }
+        if (n > 0) {
+            did = 1;
+            for (int off = 0; off < n;) {
+                ssize_t w = write(h->sv[1], buf + off, (size_t)(n - off));
+
+                if (w < 0 && errno == EINTR) {
+                    continue;
+                }
+                if (w <= 0) {
+                    goto done;
+                }
+                off += (int)w;
+            }
+        }
+        if (poll(&pfd, 1, did ? 0 : 5) > 0) {
+            ssize_t r = read(h->sv[1], buf, sizeof(buf));
+
+            if (r <= 0) {
+                break;
+            }
+            if (ssh_channel_write(h->fwd, buf, (uint32_t)r) != r) {
+                break;
+            }
+            did = 1;
+        }
+        if (!did) {
+            /* Let libssh service the carrier session (window adjusts,
+             * keepalives) even while idle. */
+            (void)ssh_channel_poll_timeout(h->fwd, 5, 0);
+        }
+    }
+done:
+    shutdown(h->sv[1], SHUT_RDWR);
+    return NULL;
+}
+
+static void hop_close(struct hop *h)
+{
+    if (h->pump_running) {
+        h->pump_stop = 1;
+        shutdown(h->sv[0], SHUT_RDWR);
+        pthread_join(h->pump, NULL);
+        h->pump_running = 0;
+    }
+    if (h->sess != NULL) {
+        ssh_disconnect(h->sess);
+        ssh_free(h->sess);
+        h->sess = NULL;
+    }
+    if (h->fwd != NULL) {
+        ssh_channel_close(h->fwd);
+        ssh_channel_free(h->fwd);
+        h->fwd = NULL;
+    }
+    if (h->sv[0] >= 0) {
+        close(h->sv[0]);
+        h->sv[0] = -1;
+    }
+    if (h->sv[1] >= 0) {
+        close(h->sv[1]);
+        h->sv[1] = -1;
+    }
+}
+
+void nr_ssh__close(struct nr_ssh *s)
+{
+    if (s == NULL) {
+        return;
+    }
+    if (s->shell != NULL) {
+        ssh_channel_close(s->shell);
+        ssh_channel_free(s->shell);
+    }
+    /* Innermost first: each hop rides on the one before it. */
+    for (size_t i = s->n; i-- > 0;) {
+        hop_close(&s->hops[i]);
+    }
+    free(s->hops);
+    free(s);
+}
+
+/* Open the carrier channel from hop h-1 to hops[i] and start its pump. */
+static int tunnel(struct hop *prev, struct hop *h,
+                  const struct nr_ssh_target *t, struct nr_err *err)
+{
+    h->fwd = ssh_channel_new(prev->sess);
+    if (h->fwd == NULL ||
+        ssh_channel_open_forward(h->fwd, t->host, t->port > 0 ? t->port : 22,
+                                 "127.0.0.1", 0) != SSH_OK) {
+        nr_err_set(err, NR_ERR_CONNECT, "connect", "%s: jump host cannot "
+                   "reach %s:%d: %s", t->name, t->host,
+                   t->port > 0 ? t->port : 22, ssh_get_error(prev->sess));
+        return -1;
+    }
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, h->sv) != 0) {
+        nr_err_set(err, NR_ERR_IO, "connect", "socketpair: %s",
+                   strerror(errno));
+        return -1;
+    }
+    h->carrier = prev->sess;
+    if (pthread_create(&h->pump, NULL, pump_main, h) != 0) {
+        nr_err_set(err, NR_ERR_LIMIT, "connect", "cannot start a thread");
+        return -1;
+    }
+    h->pump_running = 1;
+    return 0;
+}
+
+static int connect_hop(struct hop *h, const struct nr_ssh_target *t,
+                       const struct nr_ssh_opts *o, int64_t deadline,
+                       struct nr_err *err)
+{
+    ssh_session s;
+    long tmo_us;
+    int verbosity = SSH_LOG_NOLOG, no = 0;
+
+    s = h->sess = ssh_new();
+    if (s == NULL) {
+        nr_err_set(err, NR_ERR_LIMIT, "connect", "out of memory");
+        return -1;
+    }
+    ssh_options_set(s, SSH_OPTIONS_LOG_VERBOSITY, &verbosity);
+    if (ssh_options_set(s, SSH_OPTIONS_HOST, t->host) != SSH_OK) {
+        nr_err_set(err, NR_ERR_USAGE, "connect", "%s: bad address '%s'",
+                   t->name, t->host);
+        return -1;
+    }
+    /* ssh_config first; what the inventory says explicitly wins. */
+    if (o->config_file != NULL && strcmp(o->config_file, "none") == 0) {
+        ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
+    } else if (ssh_options_parse_config(s, o->config_file) != SSH_OK) {
+        nr_err_set(err, NR_ERR_USAGE, "connect", "%s: cannot read ssh "
+                   "config %s", t->name,
+                   o->config_file != NULL ? o->config_file : "~/.ssh/config");
+        return -1;
+    }
+    ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
+    /* libssh 0.10 would run ProxyJump/ProxyCommand by spawning ssh, out
+     * of reach of our host-key policy and credentials: refuse it and
+     * point at the in-process way. */
+    {
+        char *pc = NULL;
+
+        if (ssh_options_get(s, SSH_OPTIONS_PROXYCOMMAND, &pc) == SSH_OK &&
+            pc != NULL && strcmp(pc, "none") != 0) {
+            ssh_string_free_char(pc);
+            nr_err_set(err, NR_ERR_USAGE, "connect", "%s: ssh config sets "
+                       "ProxyJump/ProxyCommand for %s; netrun never spawns "
+                       "ssh: give the jump host as the jump_host variable "
+                       "or -J", t->name, t->host);
+            return -1;
+        }
+        ssh_string_free_char(pc);
+    }
+    ssh_options_set(s, SSH_OPTIONS_PROXYCOMMAND, "none");
+    if (t->port > 0) {
+        ssh_options_set(s, SSH_OPTIONS_PORT, &t->port);
+    }
+    if (t->user != NULL) {
+        ssh_options_set(s, SSH_OPTIONS_USER, t->user);
+    }
+    if (o->known_hosts != NULL) {
+        ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, o->known_hosts);
+        ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
+    }
+    if (set_algos(s, t, err) != 0) {
+        return -1;
+    }
+    tmo_us = (long)left_ms(deadline);
+    if (o->connect_timeout_ms > 0 && tmo_us > o->connect_timeout_ms) {
+        tmo_us = o->connect_timeout_ms;
+    }
+    if (tmo_us <= 0) {
+        nr_err_set(err, NR_ERR_TIMEOUT, "connect", "%s: deadline passed "
+                   "before connecting", t->name);
+        return -1;
+    }
+    tmo_us *= 1000;
+    ssh_options_set(s, SSH_OPTIONS_TIMEOUT_USEC, &tmo_us);
+    if (h->sv[0] >= 0) {
+        socket_t fd = h->sv[0];
+
+        ssh_options_set(s, SSH_OPTIONS_FD, &fd);
+    }
+    if (ssh_connect(s) != SSH_OK) {
+        const char *e = ssh_get_error(s);
+        enum nr_err_kind k = NR_ERR_CONNECT;
+
+        if (strstr(e, "imeout") != NULL || strstr(e, "timed out") != NULL) {
+            k = NR_ERR_TIMEOUT;
+        } else if (strstr(e, "o match for method") != NULL ||
+                   strstr(e, "algorithm") != NULL) {
+            k = NR_ERR_PROTOCOL;
+        }
+        nr_err_set(err, k, "connect", "%s: %s", t->name, e);
+        return -1;
+    }
+    if (verify_host_key(s, t, o, err) != 0) {
+        return -1;
+    }
+    if (left_ms(deadline) == 0) {
+        nr_err_set(err, NR_ERR_TIMEOUT, "auth", "%s: deadline passed before "
+                   "authenticating", t->name);
+        return -1;
+    }
+    return authenticate(s, t, o, err);
+}
+
+static void describe_crypto(struct nr_ssh *s)
+{
+    ssh_session ss = s->hops[s->n - 1].sess;
+    ssh_key k = NULL;
+    const char *kt = "?";
+
+    if (ssh_get_server_publickey(ss, &k) == SSH_OK) {
+        kt = ssh_key_type_to_char(ssh_key_type(k));
+    }
+    snprintf(s->crypto, sizeof(s->crypto),
+             "kex=%s hostkey=%s cipher=%s mac=%s",
+             ssh_get_kex_algo(ss) ? ssh_get_kex_algo(ss) : "?", kt,
+             ssh_get_cipher_out(ss) ? ssh_get_cipher_out(ss) : "?",
+             ssh_get_hmac_out(ss) ? ssh_get_hmac_out(ss) : "?");
+    ssh_key_free(k);
+}
+
+int nr_ssh__connect(struct nr_ssh **out, const struct nr_ssh_target *hops,
+                    size_t n, const struct nr_ssh_opts *o, int64_t deadline,
+                    struct nr_err *err)
+{
+    struct nr_ssh *s = NULL;
+    int rc = -1;
+
+    *out = NULL;
+    if (n == 0) {
+        nr_err_set(err, NR_ERR_USAGE, "connect", "no host");
+        return -1;
+    }
+    s = calloc(1, sizeof(*s));
+    if (s == NULL || (s->hops = calloc(n, sizeof(*s->hops))) == NULL) {
+        nr_err_set(err, NR_ERR_LIMIT, "connect", "out of memory");
+        goto out;
+    }
+    s->o = o;
+    for (size_t i = 0; i < n; i++) {
+        s->hops[i].sv[0] = s->hops[i].sv[1] = -1;
+    }
+    s->n = n;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && tunnel(&s->hops[i - 1], &s->hops[i], &hops[i], err) != 0) {
+            goto out;
+        }
+        if (connect_hop(&s->hops[i], &hops[i], o, deadline, err) != 0) {
+            if (i + 1 < n) {
+                /* Say it was the jump host, not the device, that failed. */
+                char msg[sizeof(err->msg) - 16];
+
+                snprintf(msg, sizeof(msg), "%.480s", err->msg);
+                snprintf(err->msg, sizeof(err->msg), "jump host %s", msg);
+            }
+            goto out;
+        }
+    }
+    describe_crypto(s);
+    s->last_io = nr_now_ms();
+    *out = s;
+    s = NULL;
+    rc = 0;
+out:
+    nr_ssh__close(s);
+    return rc;
+}
+
+const char *nr_ssh__crypto(const struct nr_ssh *s)
+{
+    return s->crypto;
+}
+
+static ssh_session last(struct nr_ssh *s)
+{
+    return s->hops[s->n - 1].sess;
+}
+
+/* Keep idle sessions (and NAT/firewall state) alive while a slow
+ * command thinks. */
+static void maybe_keepalive(struct nr_ssh *s)
+{
+    if (s->o->keepalive_ms > 0 &&
+        nr_now_ms() - s->last_io >= s->o->keepalive_ms) {
+        (void)ssh_send_keepalive(last(s));
+        s->last_io = nr_now_ms();
+    }
+}
+
+int nr_ssh__exec(struct nr_ssh *s, const char *cmd, struct nr_buf *out,
+                 int *status, int64_t deadline, struct nr_err *err)
+{
+    ssh_channel ch = ssh_channel_new(last(s));
+    struct nr_buf errb = NR_BUF_INIT(out->max);
+    char buf[16384];
+    int rc = -1, eof = 0;
+
+    *status = -1;
+    if (ch == NULL || ssh_channel_open_session(ch) != SSH_OK ||
+        ssh_channel_request_exec(ch, cmd) != SSH_OK) {
+        nr_err_set(err, NR_ERR_PROTOCOL, "exec", "cannot start command: %s",
+                   ssh_get_error(last(s)));
+        goto out;
+    }
+    while (!eof) {
+        int64_t l = left_ms(deadline);
+        int n, got = 0;
+
+        if (l == 0 || (s->o->stop != NULL && *s->o->stop)) {
+            nr_err_set(err, NR_ERR_TIMEOUT, "exec", "%s", l == 0
+                       ? "no end of output before the deadline"
+                       : "interrupted");
+            goto out;
+        }
+        for (int is_err = 0; is_err <= 1; is_err++) {
+            n = ssh_channel_read_nonblocking(ch, buf, sizeof(buf), is_err);
+            if (n == SSH_ERROR) {
+                nr_err_set(err, NR_ERR_CONNECT, "exec", "connection lost: %s",
+                           ssh_get_error(last(s)));
+                goto out;
+            }
+            if (n > 0) {
+                got = 1;
+                if (nr_buf_add(is_err ? &errb : out, buf, (size_t)n) != 0) {
+                    nr_err_set(err, NR_ERR_LIMIT, "exec", "output larger "
+                               "than %zu bytes (--max-output)", out->max);
+                    goto out;
+                }
+            }
+        }
+        if (got) {
+            s->last_io = nr_now_ms();
+            continue;
+        }
+        if (ssh_channel_is_eof(ch)) {
+            eof = 1;
+            break;
+        }
+        maybe_keepalive(s);
+        n = ssh_channel_poll_timeout(ch, (int)(l < 200 ? l : 200), 0);
+        if (n == SSH_ERROR) {
+            nr_err_set(err, NR_ERR_CONNECT, "exec", "connection lost: %s",
+                       ssh_get_error(last(s)));
+            goto out;
+        }
+    }
+    if (errb.len > 0 && nr_buf_add(out, errb.data, errb.len) != 0) {
+        nr_err_set(err, NR_ERR_LIMIT, "exec", "output larger than %zu bytes "
+                   "(--max-output)", out->max);
+        goto out;
+    }
+    ssh_channel_send_eof(ch);
+    *status = ssh_channel_get_exit_status(ch);
+    rc = 0;
+out:
+    nr_buf_dispose(&errb);
+    if (ch != NULL) {
+        ssh_channel_close(ch);
+        ssh_channel_free(ch);
+    }
+    return rc;
+}
+
+int nr_ssh__shell(struct nr_ssh *s, struct nr_err *err)
+{
+    ssh_channel ch = ssh_channel_new(last(s));
+
+    /* Wide and tall so devices neither wrap nor page what they can. */
+    if (ch == NULL || ssh_channel_open_session(ch) != SSH_OK ||
+        ssh_channel_request_pty_size(ch, "vt100", 511, 24) != SSH_OK ||
+        ssh_channel_request_shell(ch) != SSH_OK) {
+        nr_err_set(err, NR_ERR_PROTOCOL, "shell", "cannot open a shell: %s",
+                   ssh_get_error(last(s)));
+        if (ch != NULL) {
+            ssh_channel_free(ch);
+        }
+        return -1;
+    }
+    s->shell = ch;
+    return 0;
+}
+
+int nr_ssh__write(struct nr_ssh *s, const char *data, size_t len,
+                  struct nr_err *err)
+{
+    if (ssh_channel_write(s->shell, data, (uint32_t)len) != (int)len) {
+        nr_err_set(err, NR_ERR_CONNECT, "write", "connection lost: %s",
+                   ssh_get_error(last(s)));
+        return -1;
+    }
+    s->last_io = nr_now_ms();
+    return 0;
+}
+
+long nr_ssh__read(struct nr_ssh *s, char *buf, size_t cap, int timeout_ms,
+                  struct nr_err *err)
+{
+    int n = ssh_channel_read_nonblocking(s->shell, buf, (uint32_t)cap, 0);
+
+    if (n == 0 && !ssh_channel_is_eof(s->shell)) {
+        maybe_keepalive(s);
+        n = ssh_channel_poll_timeout(s->shell, timeout_ms, 0);
+        if (n > 0) {
+            n = ssh_channel_read_nonblocking(s->shell, buf, (uint32_t)cap, 0);
+        } else if (n == 0 || n == SSH_AGAIN) {
+            return 0;
+        }
+    }
+    if (n > 0) {
+        s->last_io = nr_now_ms();
+        return n;
+    }
+    if (n == 0 || n == SSH_EOF) {
+        nr_err_set(err, NR_ERR_CONNECT, "read", "the device closed the "
+                   "session");
+    } else {
+        nr_err_set(err, NR_ERR_CONNECT, "read", "connection lost: %s",
+                   ssh_get_error(last(s)));
+    }
+    return -1;
+}

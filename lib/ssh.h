@@ -1,0 +1,76 @@
+/* ssh.h — SSH sessions on libssh: connect (directly or through a chain
+ * of jump hosts carried in-process), verify the host key, authenticate,
+ * exec channels and an interactive shell.  A session belongs to one
+ * thread. */
+#ifndef NR_SSH_H
+#define NR_SSH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "netrun.h"
+
+enum nr_hostkey_policy {
+    NR_HOSTKEY_STRICT,      /* unknown or changed key: refuse */
+    NR_HOSTKEY_ACCEPT_NEW,  /* learn unknown keys, refuse changed ones */
+    NR_HOSTKEY_OFF,         /* accept anything (lab use) */
+};
+
+struct nr_ssh_target {
+    const char *name;       /* for messages (inventory name) */
+    const char *host;
+    int port;               /* 0: 22 or ssh_config's */
+    const char *user;
+    const char *password;   /* secret; also answers keyboard-interactive */
+    const char *key_file;
+    const char *kex, *ciphers, *macs, *hostkeys;  /* ssh_config syntax */
+};
+
+struct nr_ssh_opts {
+    const char *known_hosts;    /* NULL: ~/.ssh/known_hosts */
+    enum nr_hostkey_policy policy;
+    const char *config_file;    /* NULL: ~/.ssh/config; "none": no file */
+    int use_agent;              /* try ssh-agent when SSH_AUTH_SOCK set */
+    int connect_timeout_ms;
+    int keepalive_ms;           /* 0: none */
+    volatile int *stop;         /* set by a signal: give up soon */
+};
+#define NR_SSH_OPTS_INIT { NULL, NR_HOSTKEY_STRICT, NULL, 1, 10000, 15000, \
+                           NULL }
+
+struct nr_ssh;
+
+/* Connect to hops[n-1] through hops[0..n-2] (each a jump host reached
+ * through a direct-tcpip channel of the one before), every hop under the
+ * same host-key policy.  deadline is CLOCK_MONOTONIC milliseconds.  On
+ * failure err says which hop and phase (connect/hostkey/auth). */
+int nr_ssh__connect(struct nr_ssh **out, const struct nr_ssh_target *hops,
+                    size_t n, const struct nr_ssh_opts *o, int64_t deadline,
+                    struct nr_err *err);
+void nr_ssh__close(struct nr_ssh *s);
+
+/* "kex=... hostkey=... cipher=... mac=..." of the final hop. Borrowed. */
+const char *nr_ssh__crypto(const struct nr_ssh *s);
+
+/* Run one command on a new exec channel; stdout and stderr go to out
+ * (stderr after stdout).  *status is the exit status (-1 if none). */
+int nr_ssh__exec(struct nr_ssh *s, const char *cmd, struct nr_buf *out,
+                 int *status, int64_t deadline, struct nr_err *err);
+
+/* An interactive shell on a pty (vt100, wide, so devices do not wrap). */
+int nr_ssh__shell(struct nr_ssh *s, struct nr_err *err);
+int nr_ssh__write(struct nr_ssh *s, const char *data, size_t len,
+                  struct nr_err *err);
+/* Read what the shell has within timeout_ms: >0 bytes, 0 nothing yet,
+ * -1 closed or failed (err set). */
+long nr_ssh__read(struct nr_ssh *s, char *buf, size_t cap, int timeout_ms,
+                  struct nr_err *err);
+
+/* Monotonic clock in milliseconds. */
+int64_t nr_now_ms(void);
+
+/* Process-wide set-up of libssh; call once before threads. */
+int nr_ssh__global_init(void);
+
+#endif
