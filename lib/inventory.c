@@ -1590,3 +1590,57 @@ int nr_inventory_add_extra(struct nr_inventory *inv, const char *arg,
     free(key);
     return 0;
 }
+
+int nr_inventory_add_adhoc(struct nr_inventory *inv, const char *spec,
+                           const char **name_out, struct nr_err *err)
+{
+    const char *at = strrchr(spec, '@');
+    const char *addr = at != NULL ? at + 1 : spec;
+    struct nr_group *ug = nr_inv__group(inv, "ungrouped");
+    struct nr_ihost *h = NULL;
+    char *host = NULL;
+    long port = -1;
+    int rc = -1;
+
+    *name_out = NULL;
+    if (*addr == '\0' || (at != NULL && at == spec) ||
+        nr_inv__parse_address(addr, &host, &port) != 0) {
+        nr_err_set(err, NR_ERR_USAGE, NULL, "-H %s: expected host, "
+                   "host:port, [v6addr]:port or user@host", spec);
+        goto out;
+    }
+    /* An inventory host of that name keeps its own settings; only what
+     * the spec says explicitly is added on top at host level. */
+    h = nr_inv__host(inv, addr);
+    if (h == NULL) {
+        if (nr_inv__add_host(&h, inv, addr, ug, -1, NULL, 0, err) != 0) {
+            goto out;
+        }
+        if (nr_varlist_set(&h->vars, "ansible_host", nr_val_strz(host), NULL,
+                           0) != 0) {
+            goto oom;
+        }
+    }
+    if (port > 0 && nr_varlist_set(&h->vars, "ansible_port",
+                                   nr_val_int(port), NULL, 0) != 0) {
+        goto oom;
+    }
+    if (at != NULL) {
+        char *user = strndup(spec, (size_t)(at - spec));
+
+        if (user == NULL || nr_varlist_set(&h->vars, "ansible_user",
+                                           nr_val_strz(user), NULL, 0) != 0) {
+            free(user);
+            goto oom;
+        }
+        free(user);
+    }
+    *name_out = h->name;
+    rc = 0;
+    goto out;
+oom:
+    nr_err_set(err, NR_ERR_LIMIT, NULL, "out of memory");
+out:
+    free(host);
+    return rc;
+}

@@ -105,6 +105,13 @@ typedef void (*nr_warn_fn)(void *payload, const char *msg);
 NR_API void nr_inventory_on_warning(struct nr_inventory *inv, nr_warn_fn fn,
                                     void *payload);
 
+/* Add an ad-hoc host from a -H spec: "host", "host:port",
+ * "[v6addr]:port" or "user@host[:port]".  A host the inventory already
+ * has keeps its variables (the spec's user and port go on top).
+ * *name is the host's inventory name, valid while inv lives. */
+NR_API int nr_inventory_add_adhoc(struct nr_inventory *inv, const char *spec,
+                                  const char **name, struct nr_err *err);
+
 /* A selection of hosts, in Ansible's order for the pattern. */
 struct nr_hostset;
 
@@ -333,6 +340,93 @@ NR_API int nr_tfsm_index_find(char **out, const struct nr_tfsm_index *idx,
 NR_API int nr_tfsm_select(char **out, const char *const *dirs, size_t n,
                           const char *platform, const char *command,
                           struct nr_err *err);
+
+
+/* ------------------------------------------------------------------ */
+/* Running CLI commands on many hosts (SSH)                            */
+/* ------------------------------------------------------------------ */
+
+/* Once in main, before any thread: sets up libssh and its crypto. */
+NR_API int nr_global_init(void);
+
+/* One (host, command) outcome as the runner hands it to the tool. */
+struct nr_result {
+    const char *host;
+    const char *command;      /* the command, or "configure" for config */
+    size_t index;             /* position among the host's results */
+    const char *output;       /* cleaned output (may hold any bytes) */
+    size_t output_len;
+    const struct nr_err *err; /* kind NR_OK when it succeeded */
+    int exit_status;          /* exec channels; -1 otherwise */
+    int64_t elapsed_ms;
+};
+
+/* Called from worker threads, one call per (host, command), with the
+ * record already filled (host, command, ok, output, elapsed_ms, error,
+ * and the optional fields); the callee prints or stores it.  rec is
+ * freed after the call. */
+typedef void (*nr_result_fn)(void *payload, const struct nr_result *res,
+                             struct nr_rec *rec);
+/* Progress: hosts finished, of them failed, total.  Any thread. */
+typedef void (*nr_progress_fn)(void *payload, size_t done, size_t failed,
+                               size_t total);
+
+enum nr_hostkey_mode { NR_HK_STRICT, NR_HK_ACCEPT_NEW, NR_HK_OFF };
+
+struct nr_run_opts {
+    const char *const *commands;   /* run in order on every host */
+    size_t ncommands;
+    const char *const *config;     /* config-mode lines, before commands */
+    size_t nconfig;
+    int jobs;                      /* hosts at once (-j) */
+    int connect_timeout_ms;
+    int command_timeout_ms;        /* each command, from sending it */
+    int host_timeout_ms;           /* a whole host; 0 = none */
+    int64_t deadline;              /* whole run, nr_now(); 0 = none */
+    int retries;                   /* connect failures only */
+    int retry_backoff_ms;
+    enum nr_hostkey_mode host_key_policy;
+    const char *known_hosts;       /* NULL: ~/.ssh/known_hosts */
+    const char *ssh_config;        /* -F; NULL: ~/.ssh/config */
+    size_t max_output;             /* per command */
+    const char *transcript_dir;    /* NULL: none */
+    int show_crypto;               /* add "crypto" to records */
+    int parse;                     /* add "parsed" (TextFSM) to records */
+    const char *const *template_dirs;
+    size_t ntemplate_dirs;
+    const char *const *platform_dirs;
+    size_t nplatform_dirs;
+    /* Defaults for hosts whose inventory does not say (-u, -k, ...). */
+    const char *default_user;
+    const char *default_password;
+    const char *default_platform;
+    const char *default_jump;      /* -J */
+    volatile int *stop;            /* set on SIGINT/SIGTERM */
+    nr_result_fn on_result;
+    nr_progress_fn on_progress;
+    void *payload;
+};
+#define NR_RUN_OPTS_INIT { NULL, 0, NULL, 0, 50, 10000, 60000, 0, 0, 0, \
+                           500, NR_HK_STRICT, NULL, NULL, (size_t)64 << 20, \
+                           NULL, 0, 0, NULL, 0, NULL, 0, NULL, NULL, NULL, \
+                           NULL, NULL, NULL, NULL, NULL }
+
+struct nr_run_stats {
+    size_t hosts, ok, failed, not_started;
+    int64_t wall_ms;
+};
+
+/* Monotonic milliseconds (for nr_run_opts.deadline). */
+NR_API int64_t nr_now(void);
+
+/* Run on names[0..n-1] (inventory host names).  Every (host, command)
+ * pair gets exactly one on_result call, also for hosts that failed
+ * before their commands ran, or that were never started because of
+ * *stop or the deadline.  Returns 0 when the run itself worked (hosts
+ * may have failed: see stats), -1 on a usage error (nothing ran). */
+NR_API int nr_run(struct nr_inventory *inv, const char *const *names,
+                  size_t n, const struct nr_run_opts *o,
+                  struct nr_run_stats *stats, struct nr_err *err);
 
 #ifdef __cplusplus
 }

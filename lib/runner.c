@@ -1,0 +1,770 @@
+/* runner.c — run commands on many hosts at once: a fixed pool of
+ * threads takes hosts in order; each host is independent, bounded by its
+ * own deadlines, and reports every (host, command) pair exactly once. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli.h"
+#include "netrun.h"
+#include "platform.h"
+#include "ssh.h"
+
+#define THREAD_STACK ((size_t)512 << 10)
+#define MAX_HOPS 8
+
+int nr_global_init(void)
+{
+    return nr_ssh__global_init();
+}
+
+int64_t nr_now(void)
+{
+    return nr_now_ms();
+}
+
+/* Profiles and templates are loaded once per run and shared read-only
+ * by the workers. */
+struct cache_entry {
+    char *key;
+    void *obj;          /* struct nr_platform * or struct nr_tfsm * */
+    struct nr_err err;  /* why it failed to load, when obj is NULL */
+};
+
+struct cache {
+    pthread_mutex_t lock;
+    struct cache_entry *v;
+    size_t n, cap;
+};
+
+struct run {
+    struct nr_inventory *inv;
+    const char *const *names;
+    size_t n;
+    const struct nr_run_opts *o;
+    atomic_size_t next;
+    atomic_size_t done, failed, not_started;
+    pthread_mutex_t inv_lock;    /* the inventory is not thread-safe */
+    struct cache platforms;
+    struct cache templates;
+    char **tdirs;
+    size_t ntdirs;
+};
+
+static struct cache_entry *cache_find(struct cache *c, const char *key)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        if (strcmp(c->v[i].key, key) == 0) {
+            return &c->v[i];
+        }
+    }
+    return NULL;
+}
+
+static struct cache_entry *cache_add(struct cache *c, const char *key)
+{
+    if (c->n == c->cap) {
+        size_t nc = c->cap ? c->cap * 2 : 8;
+        void *g = realloc(c->v, nc * sizeof(*c->v));
+
+        if (g == NULL) {
+            return NULL;
+        }
+        c->v = g;
+        c->cap = nc;
+    }
+    memset(&c->v[c->n], 0, sizeof(c->v[c->n]));
+    c->v[c->n].key = strdup(key);
+    if (c->v[c->n].key == NULL) {
+        return NULL;
+    }
+    return &c->v[c->n++];
+}
+
+static const struct nr_platform *get_platform(struct run *r, const char *name,
+                                              struct nr_err *err)
+{
+    struct cache_entry *e;
+    const struct nr_platform *p = NULL;
+
+    pthread_mutex_lock(&r->platforms.lock);
+    e = cache_find(&r->platforms, name);
+    if (e == NULL) {
+        e = cache_add(&r->platforms, name);
+        if (e != NULL &&
+            nr_platform__load((struct nr_platform **)&e->obj, name,
+                              r->o->platform_dirs, r->o->nplatform_dirs,
+                              &e->err) != 0) {
+            e->obj = NULL;
+        }
+    }
+    if (e == NULL) {
+        nr_err_set(err, NR_ERR_LIMIT, "platform", "out of memory");
+    } else if (e->obj == NULL) {
+        *err = e->err;
+    } else {
+        p = e->obj;
+    }
+    pthread_mutex_unlock(&r->platforms.lock);
+    return p;
+}
+
+/* The template for (platform, command): NULL with err kind NR_OK when
+ * there is none (not an error), NULL with err set when it is broken. */
+static const struct nr_tfsm *get_template(struct run *r, const char *platform,
+                                          const char *command,
+                                          struct nr_err *err)
+{
+    char *paths = NULL;
+    struct nr_err e2 = NR_ERR_INIT;
+    struct cache_entry *e;
+    const struct nr_tfsm *t = NULL;
+
+    if (nr_tfsm_select(&paths, (const char *const *)r->tdirs, r->ntdirs,
+                       platform, command, &e2) != 0) {
+        return NULL;   /* no template: the caller notes it */
+    }
+    pthread_mutex_lock(&r->templates.lock);
+    e = cache_find(&r->templates, paths);
+    if (e == NULL) {
+        e = cache_add(&r->templates, paths);
+        if (e != NULL && nr_tfsm_load((struct nr_tfsm **)&e->obj, paths,
+                                      &e->err) != 0) {
+            e->obj = NULL;
+        }
+    }
+    if (e == NULL) {
+        nr_err_set(err, NR_ERR_LIMIT, "parse", "out of memory");
+    } else if (e->obj == NULL) {
+        *err = e->err;
+        err->kind = NR_ERR_PARSE;
+    } else {
+        t = e->obj;
+    }
+    pthread_mutex_unlock(&r->templates.lock);
+    free(paths);
+    return t;
+}
+
+/* Per-host settings, copied out of the inventory under its lock. */
+struct hostcfg {
+    char *name, *addr, *user, *password, *key_file, *platform, *enable;
+    char *kex, *ciphers, *macs, *hostkeys, *jump;
+    int port;
+};
+
+static void hostcfg_dispose(struct hostcfg *h)
+{
+    char **strs[] = { &h->name, &h->addr, &h->user, &h->password,
+                      &h->key_file, &h->platform, &h->enable, &h->kex,
+                      &h->ciphers, &h->macs, &h->hostkeys, &h->jump };
+
+    for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+        if (*strs[i] != NULL) {
+            /* Secrets leave memory when we are done with them. */
+            explicit_bzero(*strs[i], strlen(*strs[i]));
+            free(*strs[i]);
+            *strs[i] = NULL;
+        }
+    }
+}
+
+static char *dup_or(const char *a, const char *b)
+{
+    const char *v = a != NULL ? a : b;
+
+    return v != NULL ? strdup(v) : NULL;
+}
+
+static int port_of(const char *s, int *port)
+{
+    char *end;
+    long v;
+
+    if (s == NULL) {
+        *port = 0;
+        return 0;
+    }
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v < 1 || v > 65535) {
+        return -1;
+    }
+    *port = (int)v;
+    return 0;
+}
+
+static int load_hostcfg(struct run *r, const char *name, struct hostcfg *hc,
+                        struct nr_err *err)
+{
+    struct nr_host *h = NULL;
+    const struct nr_run_opts *o = r->o;
+    int rc = -1;
+
+    memset(hc, 0, sizeof(*hc));
+    pthread_mutex_lock(&r->inv_lock);
+    if (nr_inventory_host(&h, r->inv, name, err) != 0) {
+        goto out;
+    }
+    hc->name = strdup(name);
+    hc->addr = dup_or(nr_host_get(h, "host"), name);
+    hc->user = dup_or(nr_host_get(h, "user"), o->default_user);
+    hc->password = dup_or(nr_host_get(h, "password"), o->default_password);
+    hc->key_file = dup_or(nr_host_get(h, "key_file"), NULL);
+    hc->platform = dup_or(nr_host_get(h, "platform"), o->default_platform);
+    hc->enable = dup_or(nr_host_get(h, "enable_secret"), NULL);
+    hc->kex = dup_or(nr_host_get(h, "ssh_kex"), NULL);
+    hc->ciphers = dup_or(nr_host_get(h, "ssh_ciphers"), NULL);
+    hc->macs = dup_or(nr_host_get(h, "ssh_macs"), NULL);
+    hc->hostkeys = dup_or(nr_host_get(h, "ssh_hostkeys"), NULL);
+    hc->jump = dup_or(nr_host_get(h, "jump_host"), o->default_jump);
+    if (port_of(nr_host_get(h, "port"), &hc->port) != 0) {
+        nr_err_set(err, NR_ERR_USAGE, "inventory", "port '%s' is not a TCP "
+                   "port", nr_host_get(h, "port"));
+        goto out;
+    }
+    if (hc->name == NULL || hc->addr == NULL) {
+        nr_err_set(err, NR_ERR_LIMIT, "inventory", "out of memory");
+        goto out;
+    }
+    if (hc->platform == NULL) {
+        nr_err_set(err, NR_ERR_USAGE, "inventory", "no platform (set "
+                   "platform or ansible_network_os, or give --platform)");
+        goto out;
+    }
+    rc = 0;
+out:
+    nr_host_free(h);
+    pthread_mutex_unlock(&r->inv_lock);
+    return rc;
+}
+
+/* ---- reporting ------------------------------------------------------ */
+
+struct hostrun {
+    struct run *r;
+    struct hostcfg hc;
+    struct nr_buf transcript;
+    size_t index;           /* results reported so far */
+    int any_failed;
+    const char *crypto;
+    struct nr_buf notes;
+};
+
+static void report(struct hostrun *hr, const char *command, const char *out,
+                   size_t len, const struct nr_err *e, int exit_status,
+                   int64_t elapsed, const struct nr_tfsm *tpl,
+                   const struct nr_err *parse_err, int parse_none)
+{
+    const struct nr_run_opts *o = hr->r->o;
+    struct nr_rec *rec = nr_rec_new(hr->hc.name);
+    struct nr_result res;
+    struct nr_err pe = NR_ERR_INIT;
+    const struct nr_err *final = e;
+
+    if (rec == NULL) {
+        return;
+    }
+    nr_rec_strz(rec, "command", command);
+    /* A parse failure of good output fails the pair as a parse error. */
+    if ((e == NULL || e->kind == NR_OK) && parse_err != NULL &&
+        parse_err->kind != NR_OK) {
+        final = parse_err;
+    }
+    nr_rec_result(rec, final);
+    nr_rec_str(rec, "output", out, len);
+    nr_rec_int(rec, "elapsed_ms", elapsed);
+    if (exit_status >= 0) {
+        nr_rec_int(rec, "exit_status", exit_status);
+    }
+    if (hr->hc.platform != NULL) {
+        nr_rec_strz(rec, "platform", hr->hc.platform);
+    }
+    if (o->show_crypto && hr->crypto != NULL) {
+        nr_rec_strz(rec, "crypto", hr->crypto);
+    }
+    if (o->parse && (e == NULL || e->kind == NR_OK)) {
+        struct nr_tfsm_records *recs = NULL;
+        char *json = NULL;
+        size_t jl = 0;
+
+        if (tpl != NULL && nr_tfsm_parse(&recs, tpl, out, len, &pe) == 0 &&
+            nr_tfsm_records_format(&json, &jl, recs, NR_TFSM_JSON, &pe) == 0 &&
+            nr_rec_json(rec, "parsed", json, jl, &pe) == 0) {
+            /* parsed */
+        } else {
+            nr_rec_null(rec, "parsed");
+            if (parse_none) {
+                nr_rec_push_str(rec, "notes", "no template for this "
+                                "platform and command");
+            } else if (pe.kind != NR_OK && final == e) {
+                pe.kind = NR_ERR_PARSE;
+                nr_rec_result(rec, &pe);
+                final = &pe;
+            }
+        }
+        free(json);
+        nr_tfsm_records_free(recs);
+    }
+    if (hr->notes.len > 0) {
+        nr_rec_push_str(rec, "notes", hr->notes.data);
+    }
+    if (final != NULL && final->kind != NR_OK) {
+        hr->any_failed = 1;
+    }
+    memset(&res, 0, sizeof(res));
+    res.host = hr->hc.name;
+    res.command = command;
+    res.index = hr->index++;
+    res.output = out;
+    res.output_len = len;
+    res.err = final;
+    res.exit_status = exit_status;
+    res.elapsed_ms = elapsed;
+    if (o->on_result != NULL) {
+        o->on_result(o->payload, &res, rec);
+    }
+    nr_rec_free(rec);
+}
+
+/* Every command not run (yet) gets the error that stopped the host. */
+static void report_rest(struct hostrun *hr, size_t from_cmd, int config_left,
+                        const struct nr_err *e)
+{
+    const struct nr_run_opts *o = hr->r->o;
+
+    if (config_left) {
+        report(hr, "configure", "", 0, e, -1, 0, NULL, NULL, 0);
+    }
+    for (size_t i = from_cmd; i < o->ncommands; i++) {
+        report(hr, o->commands[i], "", 0, e, -1, 0, NULL, NULL, 0);
+    }
+}
+
+static void tap_fn(void *payload, char dir, const char *data, size_t len)
+{
+    struct hostrun *hr = payload;
+
+    /* The transcript is what a terminal would have shown: the device's
+     * bytes (its echo included); what we typed as a secret shows as
+     * stars. */
+    if (dir == '<' || (len == 8 && memcmp(data, "********", 8) == 0)) {
+        (void)nr_buf_add(&hr->transcript, data, len);
+    }
+}
+
+static void save_transcript(struct hostrun *hr)
+{
+    const char *dir = hr->r->o->transcript_dir;
+    struct nr_buf path = NR_BUF_INIT(8192);
+    struct nr_err e = NR_ERR_INIT;
+    char safe[256];
+    size_t i;
+
+    if (dir == NULL) {
+        return;
+    }
+    for (i = 0; hr->hc.name[i] != '\0' && i < sizeof(safe) - 1; i++) {
+        char c = hr->hc.name[i];
+
+        safe[i] = (c == '/' || c == '\0' || (i == 0 && c == '.')) ? '_' : c;
+    }
+    safe[i] = '\0';
+    if (nr_buf_printf(&path, "%s/%s.log", dir, safe) == 0) {
+        (void)nr_file_replace(path.data, nr_buf_str(&hr->transcript),
+                              hr->transcript.len, 0600, &e);
+    }
+    nr_buf_dispose(&path);
+}
+
+/* ---- one host --------------------------------------------------------- */
+
+static int64_t min_deadline(int64_t a, int64_t b)
+{
+    if (a == 0) {
+        return b;
+    }
+    if (b == 0) {
+        return a;
+    }
+    return a < b ? a : b;
+}
+
+/* Split "a,b" jump specs into hops (each an inventory host or
+ * [user@]host[:port]); the target last. */
+static int build_hops(struct hostrun *hr, struct nr_ssh_target *hops,
+                      struct hostcfg *jcfg, size_t *nhops, struct nr_err *err)
+{
+    struct hostcfg *hc = &hr->hc;
+    size_t n = 0;
+    char *list = NULL, *save = NULL, *tok;
+    int rc = -1;
+
+    if (hc->jump != NULL && hc->jump[0] != '\0' &&
+        strcmp(hc->jump, "none") != 0) {
+        list = strdup(hc->jump);
+        if (list == NULL) {
+            nr_err_set(err, NR_ERR_LIMIT, "connect", "out of memory");
+            goto out;
+        }
+        for (tok = strtok_r(list, ",", &save); tok != NULL;
+             tok = strtok_r(NULL, ",", &save)) {
+            const char *jname = NULL;
+
+            if (n + 1 >= MAX_HOPS) {
+                nr_err_set(err, NR_ERR_USAGE, "connect", "more than %d jump "
+                           "hosts", MAX_HOPS - 1);
+                goto out;
+            }
+            pthread_mutex_lock(&hr->r->inv_lock);
+            rc = nr_inventory_add_adhoc(hr->r->inv, tok, &jname, err);
+            pthread_mutex_unlock(&hr->r->inv_lock);
+            if (rc != 0) {
+                goto out;
+            }
+            rc = -1;
+            if (load_hostcfg(hr->r, jname, &jcfg[n], err) != 0 &&
+                jcfg[n].name == NULL) {
+                goto out;
+            }
+            n++;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct hostcfg *j = &jcfg[i];
+
+        hops[i] = (struct nr_ssh_target){ j->name, j->addr, j->port,
+                                          j->user, j->password, j->key_file,
+                                          j->kex, j->ciphers, j->macs,
+                                          j->hostkeys };
+    }
+    hops[n] = (struct nr_ssh_target){ hc->name, hc->addr, hc->port,
+                                      hc->user, hc->password, hc->key_file,
+                                      hc->kex, hc->ciphers, hc->macs,
+                                      hc->hostkeys };
+    *nhops = n + 1;
+    rc = 0;
+out:
+    free(list);
+    return rc;
+}
+
+static int is_connect_failure(const struct nr_err *e)
+{
+    return (e->kind == NR_ERR_CONNECT || e->kind == NR_ERR_TIMEOUT) &&
+           strcmp(e->op, "connect") == 0;
+}
+
+static void run_host(struct run *r, size_t idx)
+{
+    const struct nr_run_opts *o = r->o;
+    struct hostrun hr;
+    struct hostcfg jcfg[MAX_HOPS];
+    struct nr_ssh_target hops[MAX_HOPS];
+    size_t nhops = 0;
+    struct nr_err err = NR_ERR_INIT;
+    struct nr_ssh *ssh = NULL;
+    struct nr_cli *cli = NULL;
+    const struct nr_platform *p = NULL;
+    struct nr_buf out = NR_BUF_INIT(o->max_output);
+    int64_t start = nr_now_ms(), deadline;
+    size_t cmd = 0;
+    int config_left = o->nconfig > 0;
+    const char *secrets[3];
+    struct nr_ssh_opts so = NR_SSH_OPTS_INIT;
+    struct nr_cli_opts co = NR_CLI_OPTS_INIT;
+
+    memset(&hr, 0, sizeof(hr));
+    memset(jcfg, 0, sizeof(jcfg));
+    hr.r = r;
+    hr.transcript = (struct nr_buf)NR_BUF_INIT(o->max_output * 2 + 4096);
+    hr.notes = (struct nr_buf)NR_BUF_INIT(4096);
+    deadline = min_deadline(o->host_timeout_ms > 0
+                                ? start + o->host_timeout_ms : 0,
+                            o->deadline);
+    if (deadline == 0) {
+        deadline = INT64_MAX / 2;
+    }
+    if (load_hostcfg(r, r->names[idx], &hr.hc, &err) != 0) {
+        if (hr.hc.name == NULL) {
+            hr.hc.name = strdup(r->names[idx]);
+        }
+        goto fail;
+    }
+    p = get_platform(r, hr.hc.platform, &err);
+    if (p == NULL) {
+        goto fail;
+    }
+    if (config_left && p->exec) {
+        nr_err_set(&err, NR_ERR_USAGE, "config", "platform %s runs commands "
+                   "on exec channels and has no config mode", p->name);
+        goto fail;
+    }
+    if (build_hops(&hr, hops, jcfg, &nhops, &err) != 0) {
+        goto fail;
+    }
+    so.known_hosts = o->known_hosts;
+    so.policy = (enum nr_hostkey_policy)o->host_key_policy;
+    so.config_file = o->ssh_config;
+    so.connect_timeout_ms = o->connect_timeout_ms;
+    so.stop = o->stop;
+    for (int attempt = 0;; attempt++) {
+        nr_err_clear(&err);
+        if (nr_ssh__connect(&ssh, hops, nhops, &so, deadline, &err) == 0) {
+            break;
+        }
+        /* Only a failure to connect is retried: auth and host-key
+         * failures will not change, and config is never replayed. */
+        if (attempt >= o->retries || !is_connect_failure(&err) ||
+            (o->stop != NULL && *o->stop)) {
+            goto fail;
+        }
+        int64_t wait = (int64_t)o->retry_backoff_ms << (attempt < 6 ? attempt
+                                                                    : 6);
+        if (nr_now_ms() + wait >= deadline) {
+            goto fail;
+        }
+        struct timespec ts = { (time_t)(wait / 1000),
+                               (long)(wait % 1000) * 1000000L };
+        nanosleep(&ts, NULL);
+    }
+    hr.crypto = nr_ssh__crypto(ssh);
+    secrets[0] = hr.hc.password;
+    secrets[1] = hr.hc.enable;
+    if (p->exec) {
+        for (; cmd < o->ncommands; cmd++) {
+            int64_t t0 = nr_now_ms(), cd;
+            int status = -1;
+            const struct nr_tfsm *tpl = NULL;
+            struct nr_err pe = NR_ERR_INIT;
+
+            cd = min_deadline(t0 + o->command_timeout_ms, deadline);
+            nr_buf_reset(&out);
+            if (o->transcript_dir != NULL) {
+                nr_buf_printf(&hr.transcript, "$ %s\n", o->commands[cmd]);
+            }
+            if (nr_ssh__exec(ssh, o->commands[cmd], &out, &status, cd,
+                             &err) != 0) {
+                report(&hr, o->commands[cmd], nr_buf_str(&out), out.len, &err,
+                       status, nr_now_ms() - t0, NULL, NULL, 0);
+                cmd++;
+                goto fail;
+            }
+            tap_fn(&hr, '<', nr_buf_str(&out), out.len);
+            if (status != 0) {
+                nr_err_set(&err, NR_ERR_COMMAND, "command", "exit status %d",
+                           status);
+            }
+            if (o->parse) {
+                tpl = get_template(r, p->name, o->commands[cmd], &pe);
+            }
+            report(&hr, o->commands[cmd], nr_buf_str(&out), out.len, &err,
+                   status, nr_now_ms() - t0, tpl, &pe,
+                   tpl == NULL && pe.kind == NR_OK);
+            nr_err_clear(&err);
+        }
+        goto done;
+    }
+    co.enable_secret = hr.hc.enable;
+    co.secrets = secrets;
+    co.nsecrets = 2;
+    co.max_output = o->max_output;
+    co.stop = o->stop;
+    co.tap = o->transcript_dir != NULL ? tap_fn : NULL;
+    co.tap_payload = &hr;
+    if (nr_cli__open(&cli, ssh, p, &co, deadline, &hr.notes, &err) != 0) {
+        goto fail;
+    }
+    if (config_left) {
+        int64_t t0 = nr_now_ms();
+
+        config_left = 0;
+        if (nr_cli__config(cli, o->config, o->nconfig, &out,
+                           min_deadline(t0 + o->command_timeout_ms *
+                                        (int64_t)(o->nconfig + 2), deadline),
+                           &err) != 0) {
+            report(&hr, "configure", nr_buf_str(&out), out.len, &err, -1,
+                   nr_now_ms() - t0, NULL, NULL, 0);
+            /* After a rejected config line, show commands would describe
+             * a state nobody asked for: stop here. */
+            nr_err_set(&err, err.kind == NR_ERR_COMMAND ? NR_ERR_COMMAND
+                                                        : err.kind,
+                       "config", "not run: the configuration failed");
+            goto fail;
+        }
+        report(&hr, "configure", nr_buf_str(&out), out.len, NULL, -1,
+               nr_now_ms() - t0, NULL, NULL, 0);
+    }
+    for (; cmd < o->ncommands; cmd++) {
+        int64_t t0 = nr_now_ms();
+        const struct nr_tfsm *tpl = NULL;
+        struct nr_err pe = NR_ERR_INIT;
+
+        nr_err_clear(&err);
+        if (nr_cli__command(cli, o->commands[cmd], &out,
+                            min_deadline(t0 + o->command_timeout_ms,
+                                         deadline), &err) != 0 &&
+            err.kind != NR_ERR_COMMAND) {
+            /* The session is in an unknown state (timeout, lost): this
+             * command reports what it read, the rest the cause. */
+            report(&hr, o->commands[cmd], nr_buf_str(&out), out.len, &err,
+                   -1, nr_now_ms() - t0, NULL, NULL, 0);
+            cmd++;
+            nr_err_set(&err, err.kind, err.op, "not run: an earlier command "
+                       "failed (%.200s)", err.msg);
+            goto fail;
+        }
+        if (o->parse && err.kind == NR_OK) {
+            tpl = get_template(r, p->name, o->commands[cmd], &pe);
+        }
+        report(&hr, o->commands[cmd], nr_buf_str(&out), out.len, &err, -1,
+               nr_now_ms() - t0, tpl, &pe, tpl == NULL && pe.kind == NR_OK);
+    }
+    goto done;
+fail:
+    report_rest(&hr, cmd, config_left, &err);
+done:
+    nr_cli__close(cli);
+    nr_ssh__close(ssh);
+    save_transcript(&hr);
+    if (hr.any_failed) {
+        atomic_fetch_add(&r->failed, 1);
+    }
+    atomic_fetch_add(&r->done, 1);
+    if (o->on_progress != NULL) {
+        o->on_progress(o->payload, atomic_load(&r->done),
+                       atomic_load(&r->failed), r->n);
+    }
+    for (size_t i = 0; i < MAX_HOPS; i++) {
+        hostcfg_dispose(&jcfg[i]);
+    }
+    hostcfg_dispose(&hr.hc);
+    nr_buf_dispose(&out);
+    nr_buf_dispose(&hr.transcript);
+    nr_buf_dispose(&hr.notes);
+}
+
+/* A host never started (stop or deadline): one record per command. */
+static void skip_host(struct run *r, size_t idx, const char *why)
+{
+    struct hostrun hr;
+    struct nr_err e = NR_ERR_INIT;
+
+    memset(&hr, 0, sizeof(hr));
+    hr.r = r;
+    hr.hc.name = (char *)r->names[idx];
+    nr_err_set(&e, r->o->stop != NULL && *r->o->stop ? NR_ERR_LIMIT
+                                                     : NR_ERR_TIMEOUT,
+               "run", "not started: %s", why);
+    report_rest(&hr, 0, r->o->nconfig > 0, &e);
+    atomic_fetch_add(&r->not_started, 1);
+    atomic_fetch_add(&r->failed, 1);
+    atomic_fetch_add(&r->done, 1);
+}
+
+static void *worker(void *arg)
+{
+    struct run *r = arg;
+
+    for (;;) {
+        size_t i = atomic_fetch_add(&r->next, 1);
+
+        if (i >= r->n) {
+            break;
+        }
+        if (r->o->stop != NULL && *r->o->stop) {
+            skip_host(r, i, "the run was interrupted");
+        } else if (r->o->deadline != 0 && nr_now_ms() >= r->o->deadline) {
+            skip_host(r, i, "the run's --deadline passed");
+        } else {
+            run_host(r, i);
+        }
+    }
+    return NULL;
+}
+
+static void cache_dispose(struct cache *c, int templates)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->v[i].key);
+        if (templates) {
+            nr_tfsm_free(c->v[i].obj);
+        } else {
+            nr_platform__free(c->v[i].obj);
+        }
+    }
+    free(c->v);
+    pthread_mutex_destroy(&c->lock);
+}
+
+int nr_run(struct nr_inventory *inv, const char *const *names, size_t n,
+           const struct nr_run_opts *o, struct nr_run_stats *stats,
+           struct nr_err *err)
+{
+    struct run r;
+    pthread_t *th = NULL;
+    pthread_attr_t attr;
+    size_t nth, started = 0;
+    int64_t t0 = nr_now_ms();
+    int rc = -1;
+
+    memset(stats, 0, sizeof(*stats));
+    memset(&r, 0, sizeof(r));
+    r.inv = inv;
+    r.names = names;
+    r.n = n;
+    r.o = o;
+    pthread_mutex_init(&r.inv_lock, NULL);
+    pthread_mutex_init(&r.platforms.lock, NULL);
+    pthread_mutex_init(&r.templates.lock, NULL);
+    if (o->ncommands == 0 && o->nconfig == 0) {
+        nr_err_set(err, NR_ERR_USAGE, NULL, "no command to run");
+        goto out;
+    }
+    if (o->parse && nr_tfsm_dirs(&r.tdirs, &r.ntdirs, o->template_dirs,
+                                 o->ntemplate_dirs, err) != 0) {
+        goto out;
+    }
+    nth = o->jobs > 0 ? (size_t)o->jobs : 1;
+    if (nth > n) {
+        nth = n;
+    }
+    th = calloc(nth > 0 ? nth : 1, sizeof(*th));
+    if (th == NULL) {
+        nr_err_set(err, NR_ERR_LIMIT, NULL, "out of memory");
+        goto out;
+    }
+    /* Small stacks: a thousand workers must fit in a few hundred MB. */
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, THREAD_STACK);
+    for (started = 0; started < nth; started++) {
+        if (pthread_create(&th[started], &attr, worker, &r) != 0) {
+            break;   /* fewer workers, same work */
+        }
+    }
+    pthread_attr_destroy(&attr);
+    if (started == 0) {
+        worker(&r);
+    }
+    for (size_t i = 0; i < started; i++) {
+        pthread_join(th[i], NULL);
+    }
+    stats->hosts = n;
+    stats->failed = atomic_load(&r.failed);
+    stats->ok = n - stats->failed;
+    stats->not_started = atomic_load(&r.not_started);
+    stats->wall_ms = nr_now_ms() - t0;
+    rc = 0;
+out:
+    free(th);
+    cache_dispose(&r.platforms, 0);
+    cache_dispose(&r.templates, 1);
+    nr_tfsm_dirs_free(r.tdirs, r.ntdirs);
+    pthread_mutex_destroy(&r.inv_lock);
+    return rc;
+}
