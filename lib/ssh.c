@@ -185,6 +185,65 @@ static int fingerprint(const ssh_key key, char *out, size_t size)
     return 0;
 }
 
+/* libssh does not hand out the entry it found for a changed key, so
+ * read known_hosts ourselves to name the key we expected (plain host
+ * patterns only; a hashed entry is reported as such). */
+static void expected_key(const char *file, const struct nr_ssh_target *t,
+                         char *out, size_t size)
+{
+    char want[300], *line = NULL;
+    size_t cap = 0;
+    FILE *fp;
+    int hashed = 0;
+
+    snprintf(out, size, "another key");
+    if (t->port > 0 && t->port != 22) {
+        snprintf(want, sizeof(want), "[%s]:%d", t->host, t->port);
+    } else {
+        snprintf(want, sizeof(want), "%s", t->host);
+    }
+    fp = fopen(file, "r");
+    if (fp == NULL) {
+        return;
+    }
+    while (getline(&line, &cap, fp) > 0) {
+        char *save = NULL, *hosts, *type, *b64, *h;
+        ssh_key key = NULL;
+
+        hosts = strtok_r(line, " \t\r\n", &save);
+        if (hosts == NULL || hosts[0] == '#' || hosts[0] == '@') {
+            continue;
+        }
+        if (hosts[0] == '|') {
+            hashed = 1;
+            continue;
+        }
+        type = strtok_r(NULL, " \t\r\n", &save);
+        b64 = strtok_r(NULL, " \t\r\n", &save);
+        if (type == NULL || b64 == NULL) {
+            continue;
+        }
+        for (h = strtok_r(hosts, ",", &save); h != NULL;
+             h = strtok_r(NULL, ",", &save)) {
+            if (strcmp(h, want) == 0) {
+                break;
+            }
+        }
+        if (h != NULL &&
+            ssh_pki_import_pubkey_base64(b64, ssh_key_type_from_name(type),
+                                         &key) == SSH_OK) {
+            fingerprint(key, out, size);
+            ssh_key_free(key);
+            break;
+        }
+    }
+    if (strcmp(out, "another key") == 0 && hashed) {
+        snprintf(out, size, "another key (hashed entry)");
+    }
+    free(line);
+    fclose(fp);
+}
+
 static int verify_host_key(ssh_session s, const struct nr_ssh_target *t,
                            const struct nr_ssh_opts *o, struct nr_err *err)
 {
@@ -197,8 +256,8 @@ static int verify_host_key(ssh_session s, const struct nr_ssh_target *t,
     int rc = -1;
 
     if (ssh_get_server_publickey(s, &srv) != SSH_OK) {
-        nr_err_set(err, NR_ERR_PROTOCOL, "hostkey", "%s: server sent no host "
-                   "key", t->name);
+        nr_err_set(err, NR_ERR_PROTOCOL, "hostkey", "server sent no host "
+                   "key");
         goto out;
     }
     fingerprint(srv, now_fp, sizeof(now_fp));
@@ -217,10 +276,20 @@ static int verify_host_key(ssh_session s, const struct nr_ssh_target *t,
         if (entry != NULL) {
             fingerprint(entry->publickey, old_fp, sizeof(old_fp));
         }
-        nr_err_set(err, NR_ERR_HOSTKEY, "hostkey", "%s: host key CHANGED: "
+        if (old_fp[0] == '\0') {
+            char path[4096];
+
+            if (o->known_hosts != NULL) {
+                snprintf(path, sizeof(path), "%s", o->known_hosts);
+            } else {
+                snprintf(path, sizeof(path), "%s/.ssh/known_hosts",
+                         getenv("HOME") != NULL ? getenv("HOME") : "");
+            }
+            expected_key(path, t, old_fp, sizeof(old_fp));
+        }
+        nr_err_set(err, NR_ERR_HOSTKEY, "hostkey", "host key CHANGED: "
                    "known_hosts has %s, the server offers %s; if the change "
-                   "is expected, remove the old entry from %s",
-                   t->name, old_fp[0] != '\0' ? old_fp : "another key type",
+                   "is expected, remove the old entry from %s", old_fp,
                    now_fp, file);
         break;
     case SSH_KNOWN_HOSTS_UNKNOWN:
@@ -231,19 +300,18 @@ static int verify_host_key(ssh_session s, const struct nr_ssh_target *t,
             rc = ssh_session_update_known_hosts(s) == SSH_OK ? 0 : -1;
             pthread_mutex_unlock(&known_hosts_lock);
             if (rc != 0) {
-                nr_err_set(err, NR_ERR_IO, "hostkey", "%s: cannot add the "
-                           "host key to %s: %s", t->name, file,
+                nr_err_set(err, NR_ERR_IO, "hostkey", "cannot add the "
+                           "host key to %s: %s", file,
                            ssh_get_error(s));
             }
             break;
         }
-        nr_err_set(err, NR_ERR_HOSTKEY, "hostkey", "%s: host key %s is not "
+        nr_err_set(err, NR_ERR_HOSTKEY, "hostkey", "host key %s is not "
                    "in %s (use --host-key-policy accept-new to learn it, or "
-                   "add it with ssh-keyscan)", t->name, now_fp, file);
+                   "add it with ssh-keyscan)", now_fp, file);
         break;
     default:
-        nr_err_set(err, NR_ERR_IO, "hostkey", "%s: cannot read %s: %s",
-                   t->name, file, ssh_get_error(s));
+        nr_err_set(err, NR_ERR_IO, "hostkey", "cannot read %s: %s", file, ssh_get_error(s));
         break;
     }
 out:
@@ -303,9 +371,8 @@ static int authenticate(ssh_session s, const struct nr_ssh_target *t,
                                 "%skey file", off ? ", " : "");
         if (ssh_pki_import_privkey_file(t->key_file, NULL, NULL, NULL,
                                         &key) != SSH_OK) {
-            nr_err_set(err, NR_ERR_AUTH, "auth", "%s: cannot read key file "
-                       "%s (missing, unreadable or passphrase-protected)",
-                       t->name, t->key_file);
+            nr_err_set(err, NR_ERR_AUTH, "auth", "cannot read key file "
+                       "%s (missing, unreadable or passphrase-protected)", t->key_file);
             return -1;
         }
         rc = ssh_userauth_publickey(s, NULL, key);
@@ -348,9 +415,8 @@ static int authenticate(ssh_session s, const struct nr_ssh_target *t,
             goto fail;
         }
     }
-    nr_err_set(err, NR_ERR_AUTH, "auth", "%s: authentication as '%s' "
-               "failed (tried: %s; server accepts:%s%s%s%s)", t->name,
-               t->user != NULL ? t->user : "(default user)",
+    nr_err_set(err, NR_ERR_AUTH, "auth", "authentication as '%s' "
+               "failed (tried: %s; server accepts:%s%s%s%s)", t->user != NULL ? t->user : "(default user)",
                off ? tried : "nothing: no key, agent or password given",
                (methods & SSH_AUTH_METHOD_PUBLICKEY) ? " publickey" : "",
                (methods & SSH_AUTH_METHOD_PASSWORD) ? " password" : "",
@@ -361,7 +427,7 @@ static int authenticate(ssh_session s, const struct nr_ssh_target *t,
 fail:
     nr_err_set(err, ssh_get_error_code(s) == SSH_REQUEST_DENIED ? NR_ERR_AUTH
                                                                 : NR_ERR_CONNECT,
-               "auth", "%s: %s", t->name, ssh_get_error(s));
+               "auth", "%s", ssh_get_error(s));
     return -1;
 }
 
@@ -469,8 +535,8 @@ static int tunnel(struct hop *prev, struct hop *h,
     if (h->fwd == NULL ||
         ssh_channel_open_forward(h->fwd, t->host, t->port > 0 ? t->port : 22,
                                  "127.0.0.1", 0) != SSH_OK) {
-        nr_err_set(err, NR_ERR_CONNECT, "connect", "%s: jump host cannot "
-                   "reach %s:%d: %s", t->name, t->host,
+        nr_err_set(err, NR_ERR_CONNECT, "connect", "jump host cannot "
+                   "reach %s:%d: %s", t->host,
                    t->port > 0 ? t->port : 22, ssh_get_error(prev->sess));
         return -1;
     }
@@ -503,17 +569,15 @@ static int connect_hop(struct hop *h, const struct nr_ssh_target *t,
     }
     ssh_options_set(s, SSH_OPTIONS_LOG_VERBOSITY, &verbosity);
     if (ssh_options_set(s, SSH_OPTIONS_HOST, t->host) != SSH_OK) {
-        nr_err_set(err, NR_ERR_USAGE, "connect", "%s: bad address '%s'",
-                   t->name, t->host);
+        nr_err_set(err, NR_ERR_USAGE, "connect", "bad address '%s'", t->host);
         return -1;
     }
     /* ssh_config first; what the inventory says explicitly wins. */
     if (o->config_file != NULL && strcmp(o->config_file, "none") == 0) {
         ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
     } else if (ssh_options_parse_config(s, o->config_file) != SSH_OK) {
-        nr_err_set(err, NR_ERR_USAGE, "connect", "%s: cannot read ssh "
-                   "config %s", t->name,
-                   o->config_file != NULL ? o->config_file : "~/.ssh/config");
+        nr_err_set(err, NR_ERR_USAGE, "connect", "cannot read ssh "
+                   "config %s", o->config_file != NULL ? o->config_file : "~/.ssh/config");
         return -1;
     }
     ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
@@ -526,10 +590,10 @@ static int connect_hop(struct hop *h, const struct nr_ssh_target *t,
         if (ssh_options_get(s, SSH_OPTIONS_PROXYCOMMAND, &pc) == SSH_OK &&
             pc != NULL && strcmp(pc, "none") != 0) {
             ssh_string_free_char(pc);
-            nr_err_set(err, NR_ERR_USAGE, "connect", "%s: ssh config sets "
+            nr_err_set(err, NR_ERR_USAGE, "connect", "ssh config sets "
                        "ProxyJump/ProxyCommand for %s; netrun never spawns "
                        "ssh: give the jump host as the jump_host variable "
-                       "or -J", t->name, t->host);
+                       "or -J", t->host);
             return -1;
         }
         ssh_string_free_char(pc);
@@ -553,8 +617,8 @@ static int connect_hop(struct hop *h, const struct nr_ssh_target *t,
         tmo_us = o->connect_timeout_ms;
     }
     if (tmo_us <= 0) {
-        nr_err_set(err, NR_ERR_TIMEOUT, "connect", "%s: deadline passed "
-                   "before connecting", t->name);
+        nr_err_set(err, NR_ERR_TIMEOUT, "connect", "deadline passed "
+                   "before connecting");
         return -1;
     }
     tmo_us *= 1000;
@@ -574,15 +638,15 @@ static int connect_hop(struct hop *h, const struct nr_ssh_target *t,
                    strstr(e, "algorithm") != NULL) {
             k = NR_ERR_PROTOCOL;
         }
-        nr_err_set(err, k, "connect", "%s: %s", t->name, e);
+        nr_err_set(err, k, "connect", "%s", e);
         return -1;
     }
     if (verify_host_key(s, t, o, err) != 0) {
         return -1;
     }
     if (left_ms(deadline) == 0) {
-        nr_err_set(err, NR_ERR_TIMEOUT, "auth", "%s: deadline passed before "
-                   "authenticating", t->name);
+        nr_err_set(err, NR_ERR_TIMEOUT, "auth", "deadline passed before "
+                   "authenticating");
         return -1;
     }
     return authenticate(s, t, o, err);
@@ -634,10 +698,11 @@ int nr_ssh__connect(struct nr_ssh **out, const struct nr_ssh_target *hops,
         if (connect_hop(&s->hops[i], &hops[i], o, deadline, err) != 0) {
             if (i + 1 < n) {
                 /* Say it was the jump host, not the device, that failed. */
-                char msg[sizeof(err->msg) - 16];
+                char msg[400];
 
-                snprintf(msg, sizeof(msg), "%.480s", err->msg);
-                snprintf(err->msg, sizeof(err->msg), "jump host %s", msg);
+                snprintf(msg, sizeof(msg), "%.390s", err->msg);
+                snprintf(err->msg, sizeof(err->msg), "jump host %.60s: %s",
+                         hops[i].name, msg);
             }
             goto out;
         }
