@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "inventory.h"
+#include "platform.h"
 #include "pylit.h"
 
 /* Variables Ansible computes itself and ansible-inventory leaves out. */
@@ -1152,18 +1153,6 @@ static const char *const ALIASES[][5] = {
       NULL },
 };
 
-/* ansible_network_os (collection names) to netrun platform names. */
-static const char *const NETWORK_OS[][2] = {
-    { "cisco.ios.ios", "cisco_ios" },        { "ios", "cisco_ios" },
-    { "cisco.iosxr.iosxr", "cisco_xr" },     { "iosxr", "cisco_xr" },
-    { "cisco.nxos.nxos", "cisco_nxos" },     { "nxos", "cisco_nxos" },
-    { "arista.eos.eos", "arista_eos" },      { "eos", "arista_eos" },
-    { "junipernetworks.junos.junos", "juniper_junos" },
-    { "junos", "juniper_junos" },
-    { "vyos.vyos.vyos", "vyos" },            { "vyos", "vyos" },
-    { "ansible.netcommon.linux", "linux" },
-};
-
 int nr_inventory_host(struct nr_host **out, struct nr_inventory *inv,
                       const char *name, struct nr_err *err)
 {
@@ -1315,11 +1304,8 @@ const char *nr_host_get(const struct nr_host *h, const char *key)
         val = h->name;
     }
     if (val != NULL && strcmp(key, "platform") == 0) {
-        for (size_t i = 0; i < sizeof(NETWORK_OS) / sizeof(NETWORK_OS[0]); i++) {
-            if (strcmp(NETWORK_OS[i][0], val) == 0) {
-                return NETWORK_OS[i][1];
-            }
-        }
+        /* The mapping is data: each profile lists its aliases. */
+        return nr_platform__canonical(val);
     }
     return val;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include "buf.h"
@@ -386,6 +387,8 @@ static int apply(struct nr_platform *p, const char *key, char *val,
         free(p->newline);
         p->newline = nr_buf_steal(&b);
         rc = p->newline == NULL ? -1 : 0;
+    } else if (strcmp(key, "aliases") == 0) {
+        rc = 0;   /* read by the alias table (nr_platform__canonical) */
     } else if (strcmp(key, "inherit") == 0) {
         snprintf(why, whysize, "inherit must be the first setting");
         goto out;
@@ -661,4 +664,128 @@ int nr_platform__load(struct nr_platform **out, const char *name,
     struct loader ld = { dirs, ndirs, 0 };
 
     return load_named(out, name, &ld, err);
+}
+
+/* ---- aliases: ansible_network_os names -> profile names ------------ */
+
+/* Built once per process from the default search path: every profile's
+ * "aliases = a b c" line.  Kept for the life of the process, so the
+ * names it hands out never dangle. */
+struct alias {
+    char *alias;
+    char *name;
+};
+
+static struct alias *aliases;
+static size_t naliases;
+static pthread_once_t aliases_once = PTHREAD_ONCE_INIT;
+
+static void alias_add(const char *alias, size_t alen, const char *name,
+                      size_t nlen)
+{
+    void *g = realloc(aliases, (naliases + 1) * sizeof(*aliases));
+
+    if (g == NULL) {
+        return;
+    }
+    aliases = g;
+    aliases[naliases].alias = strndup(alias, alen);
+    aliases[naliases].name = strndup(name, nlen);
+    if (aliases[naliases].alias == NULL || aliases[naliases].name == NULL) {
+        free(aliases[naliases].alias);
+        free(aliases[naliases].name);
+        return;
+    }
+    naliases++;
+}
+
+static void scan_aliases(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+
+    if (d == NULL) {
+        return;
+    }
+    while ((de = readdir(d)) != NULL) {
+        size_t nl = strlen(de->d_name);
+        struct nr_buf path = NR_BUF_INIT(4096);
+        struct nr_buf text = NR_BUF_INIT(PROFILE_MAX);
+        struct nr_err err = NR_ERR_INIT;
+        const char *line;
+
+        if (nl < 6 || strcmp(de->d_name + nl - 5, ".conf") != 0 ||
+            de->d_name[0] == '.') {
+            continue;
+        }
+        if (nr_buf_printf(&path, "%s/%s", dir, de->d_name) == 0 &&
+            read_file(&text, path.data, &err) == 0 && text.data != NULL) {
+            for (line = text.data; line != NULL && *line != '\0';) {
+                const char *end = strchr(line, '\n');
+                const char *p = line;
+
+                while (*p == ' ' || *p == '\t') {
+                    p++;
+                }
+                if (strncmp(p, "aliases", 7) == 0) {
+                    p += 7;
+                    while (*p == ' ' || *p == '\t') {
+                        p++;
+                    }
+                    if (*p == '=') {
+                        p++;
+                        while (p < (end != NULL ? end : p + strlen(p))) {
+                            size_t k;
+
+                            p += strspn(p, " \t\r");
+                            k = strcspn(p, " \t\r\n");
+                            if (k > 0) {
+                                alias_add(p, k, de->d_name, nl - 5);
+                            }
+                            p += k;
+                            if (*p == '\n' || *p == '\0') {
+                                break;
+                            }
+                        }
+                    }
+                }
+                line = end != NULL ? end + 1 : NULL;
+            }
+        }
+        nr_buf_dispose(&path);
+        nr_buf_dispose(&text);
+    }
+    closedir(d);
+}
+
+static void aliases_init(void)
+{
+    struct loader ld = { NULL, 0, 0 };
+    char **dirs = NULL;
+    size_t n = 0;
+
+    if (search_path(&dirs, &n, &ld) != 0) {
+        return;
+    }
+    /* Later folders first, so earlier ones win by being found last. */
+    for (size_t i = n; i-- > 0;) {
+        scan_aliases(dirs[i]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        free(dirs[i]);
+    }
+    free(dirs);
+}
+
+const char *nr_platform__canonical(const char *name)
+{
+    const char *found = NULL;
+
+    pthread_once(&aliases_once, aliases_init);
+    for (size_t i = 0; i < naliases; i++) {
+        if (strcmp(aliases[i].alias, name) == 0) {
+            found = aliases[i].name;   /* the last one read wins */
+        }
+    }
+    return found != NULL ? found : name;
 }

@@ -59,6 +59,11 @@ int nr_platform__parse(struct nr_platform **out, const char *name,
                        const char *text, size_t len, struct nr_err *err);
 void nr_platform__free(struct nr_platform *p);
 
+/* The profile name for an alias (ansible_network_os values such as
+ * cisco.ios.ios, listed in profiles' "aliases" lines), or name itself.
+ * The result lives as long as the process.  Thread-safe. */
+const char *nr_platform__canonical(const char *name);
+
 /* The generic pagers every profile also answers (space). */
 const struct nr_patterns *nr_platform__generic_pagers(void);
 

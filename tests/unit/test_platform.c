@@ -174,6 +174,20 @@ static void inherit_extends_lists(void **state)
     rmdir(dir);
 }
 
+static void aliases_are_data(void **state)
+{
+    (void)state;
+    assert_string_equal(nr_platform__canonical("cisco.ios.ios"), "cisco_ios");
+    assert_string_equal(nr_platform__canonical("junipernetworks.junos.junos"),
+                        "juniper_junos");
+    assert_string_equal(nr_platform__canonical("cisco.iosxr.iosxr"),
+                        "cisco_xr");
+    assert_string_equal(nr_platform__canonical("arista.eos.eos"),
+                        "arista_eos");
+    assert_string_equal(nr_platform__canonical("cisco_ios"), "cisco_ios");
+    assert_string_equal(nr_platform__canonical("acme.os.os"), "acme.os.os");
+}
+
 static void generic_pagers(void **state)
 {
     const struct nr_patterns *g = nr_platform__generic_pagers();
@@ -231,6 +245,7 @@ int main(void)
         cmocka_unit_test(errors_name_file_and_line),
         cmocka_unit_test(lists_and_escapes),
         cmocka_unit_test(inherit_extends_lists),
+        cmocka_unit_test(aliases_are_data),
         cmocka_unit_test(generic_pagers),
         cmocka_unit_test(normalize_like_a_terminal),
     };
