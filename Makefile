@@ -26,8 +26,8 @@ PKGS := yaml-0.1 libpcre2-8 libssh
 DEB_BUILD := build-essential pkg-config libyaml-dev libpcre2-dev \
              libjansson-dev libssh-dev libsnmp-dev libnetconf2-dev \
              libyang2-dev libxml2-dev libcurl4-openssl-dev libcmocka-dev
-DEB_TEST  := clang libclang-rt-14-dev ansible-core python3-textfsm \
-             man-db groff-base
+DEB_TEST  := clang libclang-rt-14-dev ansible-core python3-textfsm jq \
+             man-db groff-base pssh python3-netmiko
 DEB_ALL   := $(DEB_BUILD) $(DEB_TEST)
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
