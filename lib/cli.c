@@ -17,6 +17,7 @@ struct nr_cli {
     int learned;
     int privileged;
     int in_config;
+    char last_prompt[TAIL_MAX];
     pcre2_match_data *md;
 };
 
@@ -130,10 +131,10 @@ size_t nr_cli__normalize(char *s, size_t len, int strip_ansi)
 
 /* ---- secrets ------------------------------------------------------- */
 
-static void scrub(const struct nr_cli_opts *o, struct nr_buf *b)
+void nr_cli__scrub(const char *const *secrets, size_t n, struct nr_buf *b)
 {
-    for (size_t i = 0; i < o->nsecrets; i++) {
-        const char *sec = o->secrets[i];
+    for (size_t i = 0; i < n; i++) {
+        const char *sec = secrets[i];
         size_t sl = sec != NULL ? strlen(sec) : 0;
         char *hit;
 
@@ -151,6 +152,11 @@ static void scrub(const struct nr_cli_opts *o, struct nr_buf *b)
             b->len -= sl - stars;
         }
     }
+}
+
+static void scrub(const struct nr_cli_opts *o, struct nr_buf *b)
+{
+    nr_cli__scrub(o->secrets, o->nsecrets, b);
 }
 
 static void tap(struct nr_cli *c, char dir, const char *data, size_t len)
@@ -301,6 +307,8 @@ static int read_until(struct nr_cli *c, struct nr_buf *acc,
             return STOP_EXTRA;
         }
         if (prompt_matches(c, tail, tl)) {
+            snprintf(c->last_prompt, sizeof(c->last_prompt), "%.*s", (int)tl,
+                     tail);
             if (prompt != NULL) {
                 snprintf(prompt, psize, "%.*s", (int)tl, tail);
             }
@@ -576,6 +584,17 @@ int nr_cli__config(struct nr_cli *c, const char *const *lines, size_t n,
     c->in_config = 1;
     if (config_step(c, p->config_enter, out, &tmp, deadline, err) != 0) {
         goto leave;
+    }
+    /* Sending config lines to an exec prompt would run them as
+     * commands: be sure the mode changed. */
+    if (p->config_prompt != NULL &&
+        !nr_re__search(p->config_prompt, c->last_prompt,
+                       strlen(c->last_prompt))) {
+        nr_err_set(err, NR_ERR_COMMAND, "config", "'%s' did not enter "
+                   "config mode (prompt '%.80s')", p->config_enter,
+                   c->last_prompt);
+        c->in_config = 0;
+        goto out;
     }
     for (size_t i = 0; i < n; i++) {
         if (config_step(c, lines[i], out, &tmp, deadline, err) != 0) {

@@ -53,6 +53,9 @@ int nr_cli__config(struct nr_cli *c, const char *const *lines, size_t n,
 /* Say goodbye (best effort) and free. */
 void nr_cli__close(struct nr_cli *c);
 
+/* Replace each secret (4 bytes or longer) in b by stars. */
+void nr_cli__scrub(const char *const *secrets, size_t n, struct nr_buf *b);
+
 /* Output clean-up shared with tests: CRLF and lone CR, backspaces, ANSI
  * escapes; returns the new length (in place). */
 size_t nr_cli__normalize(char *s, size_t len, int strip_ansi);

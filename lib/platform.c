@@ -230,7 +230,6 @@ static int add_pattern(struct nr_patterns *ps, const char *re_src,
         goto out;
     }
     ps->v = grown;
-    /* An empty answer in the file still sends the newline after it. */
     pat.send_len = strlen(pat.send);
     ps->v[ps->n++] = pat;
     pat.re = NULL;

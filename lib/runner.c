@@ -550,11 +550,14 @@ static void run_host(struct run *r, size_t idx)
             }
             if (nr_ssh__exec(ssh, o->commands[cmd], &out, &status, cd,
                              &err) != 0) {
+                nr_cli__scrub(secrets, 2, &out);
                 report(&hr, o->commands[cmd], nr_buf_str(&out), out.len, &err,
                        status, nr_now_ms() - t0, NULL, NULL, 0);
                 cmd++;
                 goto fail;
             }
+            /* Exec output passes no CLI clean-up: scrub it here. */
+            nr_cli__scrub(secrets, 2, &out);
             tap_fn(&hr, '<', nr_buf_str(&out), out.len);
             if (status != 0) {
                 nr_err_set(&err, NR_ERR_COMMAND, "command", "exit status %d",
@@ -577,7 +580,10 @@ static void run_host(struct run *r, size_t idx)
     co.stop = o->stop;
     co.tap = o->transcript_dir != NULL ? tap_fn : NULL;
     co.tap_payload = &hr;
-    if (nr_cli__open(&cli, ssh, p, &co, deadline, &hr.notes, &err) != 0) {
+    /* Login, enable and setup get one command's time, not the host's. */
+    if (nr_cli__open(&cli, ssh, p, &co,
+                     min_deadline(nr_now_ms() + o->command_timeout_ms,
+                                  deadline), &hr.notes, &err) != 0) {
         goto fail;
     }
     if (config_left) {

@@ -384,11 +384,13 @@ static int authenticate(ssh_session s, const struct nr_ssh_target *t,
             goto fail;
         }
     }
-    if (o->use_agent && t->key_file == NULL && getenv("SSH_AUTH_SOCK") &&
+    if (o->use_agent && t->key_file == NULL &&
         (methods & SSH_AUTH_METHOD_PUBLICKEY)) {
+        /* The agent, then ssh_config's IdentityFile and the default
+         * ~/.ssh/id_* keys (passphrase-protected ones are skipped). */
         off += (size_t)snprintf(tried + off, sizeof(tried) - off,
-                                "%sagent", off ? ", " : "");
-        rc = ssh_userauth_agent(s, NULL);
+                                "%sagent and default keys", off ? ", " : "");
+        rc = ssh_userauth_publickey_auto(s, NULL, NULL);
         if (rc == SSH_AUTH_SUCCESS) {
             return 0;
         }
@@ -575,7 +577,8 @@ static int connect_hop(struct hop *h, const struct nr_ssh_target *t,
     /* ssh_config first; what the inventory says explicitly wins. */
     if (o->config_file != NULL && strcmp(o->config_file, "none") == 0) {
         ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
-    } else if (ssh_options_parse_config(s, o->config_file) != SSH_OK) {
+    } else if ((o->config_file != NULL && access(o->config_file, R_OK) != 0)
+               || ssh_options_parse_config(s, o->config_file) != SSH_OK) {
         nr_err_set(err, NR_ERR_USAGE, "connect", "cannot read ssh "
                    "config %s", o->config_file != NULL ? o->config_file : "~/.ssh/config");
         return -1;

@@ -266,6 +266,7 @@ struct ctx {
     int quiet;
     int progress;
     int broken_pipe;
+    int write_failed;
     int64_t t0;
     int64_t last_draw;
     pthread_mutex_t lock;
@@ -313,6 +314,7 @@ static void write_out_dir(struct ctx *cx, const struct nr_result *res)
     }
     if (nr_file_replace(path, res->output, res->output_len, 0644, &err) != 0) {
         fprintf(stderr, "netrun: %s\n", nr_err_str(&err, ebuf, sizeof(ebuf)));
+        cx->write_failed = 1;   /* the run did not do what was asked */
     }
 }
 
@@ -691,7 +693,7 @@ int main(int argc, char **argv)
                 (double)st.wall_ms / 1000.0,
                 stop_flag && !cx.broken_pipe ? " (interrupted)" : "");
     }
-    rc = st.failed > 0 ? 1 : 0;
+    rc = st.failed > 0 || cx.write_failed ? 1 : 0;
 out:
     if (password != NULL) {
         explicit_bzero(password, strlen(password));

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Fan-out: `show version` on N simulated devices (the lab's simd backend,
+# one process serving every device, so the lab costs little), by netrun,
+# by parallel-ssh (pssh) and by python3-netmiko in a thread pool, all at
+# the same concurrency, in one run.  Prints wall time, client CPU
+# seconds (user+sys, children included) and peak RSS, and the ratios.
+# Then netrun alone on 1000 devices at -j 1000 for its peak RSS.
+set -u
+cd "$(dirname "$0")/../../.."
+export BUILD=${NR_BUILD:-build}
+N=${FANOUT_DEVICES:-200}
+BIG=${FANOUT_BIG:-1000}
+PY=/usr/bin/python3
+export NR_LAB_DIR=$(mktemp -d /tmp/nr_fanout.XXXXXX)
+LAB=tests/lab/lab
+trap 'timeout 60 $LAB down --only simd >/dev/null 2>&1; rm -rf "$NR_LAB_DIR"' EXIT
+
+if ! timeout 120 $LAB up --only simd --devices "$BIG" >"$NR_LAB_DIR/up.log" 2>&1; then
+    echo "skip: the simd lab did not start:"; tail -5 "$NR_LAB_DIR/up.log"; exit 0
+fi
+INV=$NR_LAB_DIR/inventory.ini
+export NETRUN_KNOWN_HOSTS=$NR_LAB_DIR/known_hosts
+# The first N devices, as user@host:port lines for pssh and netmiko.
+$BUILD/bin/netinv -i "$INV" --list --show-secrets |
+    jq -r '._meta.hostvars | to_entries[] | [.key, .value.host, (.value.port|tostring), .value.user, (.value.key_file // ""), .value.platform] | @tsv' |
+    sort | head -n "$N" >"$NR_LAB_DIR/devs.tsv"
+have=$(wc -l <"$NR_LAB_DIR/devs.tsv")
+if [ "$have" -lt "$N" ]; then
+    echo "skip: lab has $have devices, need $N"; exit 0
+fi
+key=$(cut -f5 "$NR_LAB_DIR/devs.tsv" | head -1)
+cut -f1 "$NR_LAB_DIR/devs.tsv" >"$NR_LAB_DIR/names"
+awk -F'\t' '{print $4"@"$2":"$3}' "$NR_LAB_DIR/devs.tsv" >"$NR_LAB_DIR/pssh.hosts"
+
+measure() {   # name, command...: prints "name wall cpu rss_kb ok"
+    local name=$1; shift
+    /usr/bin/time -f '%e %U %S %M' -o "$NR_LAB_DIR/$name.time" "$@" \
+        >"$NR_LAB_DIR/$name.out" 2>"$NR_LAB_DIR/$name.err"
+    read -r wall u s rss <"$NR_LAB_DIR/$name.time"
+    echo "$name $wall $(echo "$u + $s" | bc) $rss"
+}
+
+echo "-- $N devices, show version, concurrency $N"
+r_nr=$(measure netrun $BUILD/bin/netrun -q -i "$INV" -H @"$NR_LAB_DIR/names" \
+       -j "$N" --format jsonl 'show version')
+ok_nr=$(jq -s 'map(select(.ok)) | length' "$NR_LAB_DIR/netrun.out")
+r_ps=$(measure pssh parallel-ssh -h "$NR_LAB_DIR/pssh.hosts" -p "$N" -t 60 \
+       -x "-F /dev/null -i $key -o UserKnownHostsFile=$NETRUN_KNOWN_HOSTS -o StrictHostKeyChecking=yes -o BatchMode=yes" \
+       'show version')
+ok_ps=$(grep -c '\[SUCCESS\]' "$NR_LAB_DIR/pssh.out")
+cat >"$NR_LAB_DIR/nm.py" <<'PYEOF'
+import sys, concurrent.futures as cf
+from netmiko import ConnectHandler
+devs = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
+def one(d):
+    name, host, port, user, key, plat = d
+    c = ConnectHandler(device_type=plat, host=host, port=int(port),
+                       username=user, use_keys=True, key_file=key,
+                       allow_agent=False, ssh_strict=False,
+                       system_host_keys=False, timeout=60)
+    out = c.send_command("show version")
+    c.disconnect()
+    return len(out) > 0
+ok = 0
+with cf.ThreadPoolExecutor(max_workers=int(sys.argv[2])) as ex:
+    for f in cf.as_completed([ex.submit(one, d) for d in devs]):
+        try:
+            ok += f.result()
+        except Exception as e:
+            print("fail:", e, file=sys.stderr)
+print(ok)
+PYEOF
+r_nm=$(measure netmiko $PY "$NR_LAB_DIR/nm.py" "$NR_LAB_DIR/devs.tsv" "$N")
+ok_nm=$(tail -1 "$NR_LAB_DIR/netmiko.out")
+printf '%-8s %8s %10s %12s %8s\n' tool wall_s cpu_s peak_rss_kb ok
+for r in "$r_nr $ok_nr" "$r_ps $ok_ps" "$r_nm $ok_nm"; do
+    set -- $r; printf '%-8s %8s %10s %12s %8s\n' "$1" "$2" "$3" "$4" "$5/$N"
+done
+set -- $r_nr; nw=$2; nc=$3
+set -- $r_ps; pw=$2; pc=$3
+set -- $r_nm; mw=$2; mc=$3
+echo "ratios: CPU per device pssh/netrun $(echo "scale=1; $pc / $nc" | bc)x (target >= 3x), netmiko/netrun $(echo "scale=1; $mc / $nc" | bc)x (target >= 10x)"
+echo "ratios: wall pssh/netrun $(echo "scale=2; $pw / $nw" | bc)x, netmiko/netrun $(echo "scale=2; $mw / $nw" | bc)x (target > 1 for both)"
+
+echo "-- netrun alone: $BIG devices at -j $BIG"
+$BUILD/bin/netinv -i "$INV" --names | head -n "$BIG" >"$NR_LAB_DIR/names.big"
+r_big=$(measure big $BUILD/bin/netrun -q -i "$INV" -H @"$NR_LAB_DIR/names.big" \
+        -j "$BIG" --format jsonl 'show version')
+set -- $r_big
+ok_big=$(jq -s 'map(select(.ok)) | length' "$NR_LAB_DIR/big.out")
+echo "netrun $BIG devices: wall $2 s, cpu $3 s, peak RSS $(( $4 / 1024 )) MB (target < 300 MB), ok $ok_big/$BIG"
