@@ -216,6 +216,10 @@ static int load_hostcfg(struct run *r, const char *name, struct hostcfg *hc,
     hc->user = dup_or(nr_host_get(h, "user"), o->default_user);
     hc->password = dup_or(nr_host_get(h, "password"), o->default_password);
     hc->key_file = dup_or(nr_host_get(h, "key_file"), NULL);
+    if (hc->key_file != NULL && hc->key_file[0] == '\0') {
+        free(hc->key_file);   /* -e key_file= switches key auth off */
+        hc->key_file = NULL;
+    }
     hc->platform = dup_or(nr_host_get(h, "platform"), o->default_platform);
     hc->enable = dup_or(nr_host_get(h, "enable_secret"), NULL);
     hc->kex = dup_or(nr_host_get(h, "ssh_kex"), NULL);
