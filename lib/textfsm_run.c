@@ -85,7 +85,6 @@ int nr_tfsm__lines(char **text, struct nr_tfsm__str **lines, size_t *n,
     size_t nl = 0, cap = 0;
     size_t i = 0, st, skip, k, off;
     void *tmp;
-    size_t *offs = NULL;
     int rc = -1;
 
     *text = NULL;
@@ -130,42 +129,36 @@ int nr_tfsm__lines(char **text, struct nr_tfsm__str **lines, size_t *n,
             i += skip;
         }
         if (nl == cap) {
-            cap = cap ? cap * 2 : 256;
-            tmp = realloc(offs, cap * 2 * sizeof(size_t));
+            cap = cap ? cap * 2 : 64;
+            tmp = realloc(ls, cap * sizeof(*ls));
             if (tmp == NULL) {
                 goto out;
             }
-            offs = tmp;
+            ls = tmp;
         }
-        offs[2 * nl] = st;
-        offs[2 * nl + 1] = b.len - st;
+        /* Only the length for now: the text may still move. */
+        ls[nl].p = NULL;
+        ls[nl].len = b.len - st;
         nl++;
         if (nr_buf_addc(&b, '\n') != 0) {
             goto out;
         }
     }
-    ls = calloc(nl ? nl : 1, sizeof(*ls));
-    if (ls == NULL) {
+    *text = nr_buf_steal(&b);
+    if (*text == NULL) {
         goto out;
     }
-    for (k = 0; k < nl; k++) {
-        off = offs[2 * k];
-        ls[k].p = b.data + off;
-        ls[k].len = offs[2 * k + 1];
+    /* Lines lie one after another, each followed by one "\n". */
+    for (k = 0, off = 0; k < nl; k++) {
+        ls[k].p = *text + off;
+        off += ls[k].len + 1;
     }
     *lines = ls;
     *n = nl;
-    *text = nr_buf_steal(&b);
-    if (*text == NULL) {
-        *lines = NULL;
-        *n = 0;
-        goto out;
-    }
     ls = NULL;
     rc = 0;
 out:
     free(ls);
-    free(offs);
     nr_buf_dispose(&b);
     return rc;
 }
@@ -202,6 +195,9 @@ struct run {
     struct nr_tfsm__arena *arena;
     pcre2_match_data *md;
     pcre2_match_context *mc;
+    size_t ahead;                /* calls of this rule expected */
+    unsigned *calls;             /* per rule, in this run */
+    size_t nlines;
     struct nr_err *err;
 };
 
@@ -313,7 +309,7 @@ static int nested_item(struct run *r, const struct nr_tfsm__value *val,
         rc = oom(r);
         goto out;
     }
-    m = nr_tfsm__re_match(val->nested, s->p, s->len, md, r->mc);
+    m = nr_tfsm__re_match(val->nested, s->p, s->len, r->ahead, md, r->mc);
     if (m <= 0) {
         rc = 0;
         goto out;
@@ -485,15 +481,16 @@ static int append_record(struct run *r)
     if (row == NULL) {
         return oom(r);
     }
-    memset(row, 0, t->nvalues * sizeof(*row));
     for (i = 0; i < t->nvalues; i++) {
+        struct nr_tfsm__cell c = { { NULL, 0 }, NULL, 0, 0 };
         if (r->v[i].kind == V_STR) {
-            row[i].s = r->v[i].s;
+            c.s = r->v[i].s;
         } else if (r->v[i].kind == V_LIST) {
-            row[i].is_list = 1;
-            row[i].items = r->v[i].items;
-            row[i].nitems = r->v[i].nitems;
+            c.is_list = 1;
+            c.items = r->v[i].items;
+            c.nitems = r->v[i].nitems;
         }
+        row[i] = c;
     }
     if (r->tab->nrows == r->tab->cap) {
         size_t nc = r->tab->cap ? r->tab->cap * 2 : 64;
@@ -576,7 +573,13 @@ static int try_rule(struct run *r, const struct nr_tfsm__rule *ru,
     if (ru->has_alpha && outside_alphabet(ru, line)) {
         return 0;
     }
-    m = nr_tfsm__re_match(ru->re, line->p, line->len, r->md, r->mc);
+    /* This rule's calls so far, spread over the lines left. */
+    r->calls[ru->id]++;
+    r->ahead = r->calls[ru->id] < 8 ? 0
+               : (size_t)((double)r->calls[ru->id] * (double)(r->nlines - lineno) /
+                          (double)lineno);
+    m = nr_tfsm__re_match(ru->re, line->p, line->len, r->ahead, r->md,
+                          r->mc);
     if (m == PCRE2_ERROR_NOMATCH) {
         return 0;
     }
@@ -683,11 +686,13 @@ static int run_one(struct table *tab, struct nr_tfsm__arena *arena,
     r.err = err;
     tab->ncols = t->nvalues;
     r.v = calloc(t->nvalues ? t->nvalues : 1, sizeof(*r.v));
+    r.calls = calloc(t->nrules + 1, sizeof(*r.calls));
+    r.nlines = nlines;
     r.md = pcre2_match_data_create(t->max_groups + 1, NULL);
     r.mc = pcre2_match_context_create(NULL);
     /* No JIT stack of our own: the default one suffices for sane
      * patterns, and a match that outgrows it reruns interpreted. */
-    if (r.v == NULL || r.md == NULL || r.mc == NULL) {
+    if (r.v == NULL || r.calls == NULL || r.md == NULL || r.mc == NULL) {
         oom(&r);
         goto out;
     }
@@ -699,6 +704,7 @@ out:
         }
     }
     free(r.v);
+    free(r.calls);
     pcre2_match_data_free(r.md);
     pcre2_match_context_free(r.mc);
     return rc;
