@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "textfsm.h"
 
@@ -21,6 +22,25 @@ struct nr_tfsm__chunk {
     max_align_t data[];
 };
 
+void *nr_tfsm__big_alloc(size_t n)
+{
+    void *p = NULL;
+
+#ifdef MADV_HUGEPAGE
+    /* Megabytes of records or text are written once, page by page:
+     * transparent huge pages take one fault per 2 MiB instead of 512. */
+    if (n >= NR_TFSM__HUGE) {
+        if (posix_memalign(&p, NR_TFSM__HUGE, n) != 0) {
+            return NULL;
+        }
+        madvise(p, n, MADV_HUGEPAGE);
+        return p;
+    }
+#endif
+    p = malloc(n);
+    return p;
+}
+
 void *nr_tfsm__alloc(struct nr_tfsm__arena *a, size_t n)
 {
     struct nr_tfsm__chunk *c = a->head;
@@ -29,14 +49,14 @@ void *nr_tfsm__alloc(struct nr_tfsm__arena *a, size_t n)
 
     if (c == NULL || c->size - c->used < need) {
         /* Start small (most results are a few records) and double up
-         * to 1 MiB, so that neither small nor large results pay for
+         * to 8 MiB, so that neither small nor large results pay for
          * pages or allocations they do not need. */
-        sz = c == NULL ? 2048 : c->size < ((size_t)1 << 20) ? c->size * 2
+        sz = c == NULL ? 2048 : c->size < ((size_t)8 << 20) ? c->size * 2
                                                              : c->size;
         if (sz < need) {
             sz = need;
         }
-        c = malloc(sizeof(*c) + sz);
+        c = nr_tfsm__big_alloc(sizeof(*c) + sz);
         if (c == NULL) {
             return NULL;
         }

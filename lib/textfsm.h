@@ -20,6 +20,10 @@ struct nr_tfsm__arena {
     struct nr_tfsm__chunk *head;
 };
 void *nr_tfsm__alloc(struct nr_tfsm__arena *a, size_t n);
+/* malloc for blocks that may be large (free with free()): from
+ * NR_TFSM__HUGE bytes on, aligned and advised to use huge pages. */
+#define NR_TFSM__HUGE ((size_t)2 << 20)
+void *nr_tfsm__big_alloc(size_t n);
 void nr_tfsm__arena_dispose(struct nr_tfsm__arena *a);
 
 /* ---- regexes ---- */
@@ -182,13 +186,56 @@ struct nr_tfsm__str {
     size_t len;
 };
 
-/* A cell is a string or (is_list) a list of strings. */
+/* A cell is a string, or a list of strings when n has NR_TFSM__LIST
+ * set (then u.items has n & ~NR_TFSM__LIST of them).  All zero is the
+ * empty string.  16 bytes: a large result has millions of them. */
 struct nr_tfsm__cell {
-    struct nr_tfsm__str s;
-    struct nr_tfsm__str *items;
-    size_t nitems;
-    int is_list;
+    union {
+        const char *p;
+        const struct nr_tfsm__str *items;
+    } u;
+    size_t n;
 };
+#define NR_TFSM__LIST (~((size_t)-1 >> 1))
+
+static inline int nr_tfsm__cell_is_list(const struct nr_tfsm__cell *c)
+{
+    return (c->n & NR_TFSM__LIST) != 0;
+}
+
+static inline size_t nr_tfsm__cell_nitems(const struct nr_tfsm__cell *c)
+{
+    return c->n & ~NR_TFSM__LIST;
+}
+
+/* The string of a string cell. */
+static inline struct nr_tfsm__str nr_tfsm__cell_str(
+    const struct nr_tfsm__cell *c)
+{
+    struct nr_tfsm__str s = { c->u.p, c->n };
+
+    return s;
+}
+
+static inline struct nr_tfsm__cell nr_tfsm__cell_of_str(
+    const struct nr_tfsm__str *s)
+{
+    struct nr_tfsm__cell c;
+
+    c.u.p = s->p;
+    c.n = s->len;
+    return c;
+}
+
+static inline struct nr_tfsm__cell nr_tfsm__cell_of_list(
+    const struct nr_tfsm__str *items, size_t n)
+{
+    struct nr_tfsm__cell c;
+
+    c.u.items = items;
+    c.n = n | NR_TFSM__LIST;
+    return c;
+}
 
 struct nr_tfsm_records {
     char **cols;

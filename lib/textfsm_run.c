@@ -92,10 +92,12 @@ int nr_tfsm__lines(char **text, struct nr_tfsm__str **lines, size_t *n,
     *n = 0;
     /* Room for the usual case (valid UTF-8, one byte per line end) up
      * front: growing a large buffer costs more than the copy. */
-    if (nr_buf_add(&b, in, len) != 0 || nr_buf_addc(&b, '\n') != 0) {
+    b.data = nr_tfsm__big_alloc(len + 2);
+    if (b.data == NULL) {
         goto out;
     }
-    nr_buf_reset(&b);
+    b.cap = len + 2;
+    b.data[0] = '\0';
     while (i < len) {
         st = b.len;
         while (i < len && !line_break(p + i, len - i, &skip)) {
@@ -246,7 +248,7 @@ static void clear_all(struct run *r)
 
 static int truthy_cell(const struct nr_tfsm__cell *c)
 {
-    return c->is_list ? c->nitems > 0 : c->s.len > 0;
+    return nr_tfsm__cell_nitems(c) > 0;
 }
 
 static int truthy_var(const struct vstate *v)
@@ -405,8 +407,7 @@ static int assign(struct run *r, size_t i, const struct nr_tfsm__str *s)
                 if (truthy_cell(c)) {
                     break;
                 }
-                memset(c, 0, sizeof(*c));
-                c->s = *s;
+                *c = nr_tfsm__cell_of_str(s);
             }
             break;
         case NR_TFSM__OPT_LIST:
@@ -482,15 +483,11 @@ static int append_record(struct run *r)
         return oom(r);
     }
     for (i = 0; i < t->nvalues; i++) {
-        struct nr_tfsm__cell c = { { NULL, 0 }, NULL, 0, 0 };
-        if (r->v[i].kind == V_STR) {
-            c.s = r->v[i].s;
-        } else if (r->v[i].kind == V_LIST) {
-            c.is_list = 1;
-            c.items = r->v[i].items;
-            c.nitems = r->v[i].nitems;
-        }
-        row[i] = c;
+        static const struct nr_tfsm__str blank = { NULL, 0 };
+        row[i] = r->v[i].kind == V_STR    ? nr_tfsm__cell_of_str(&r->v[i].s)
+                 : r->v[i].kind == V_LIST ? nr_tfsm__cell_of_list(
+                                                r->v[i].items, r->v[i].nitems)
+                                          : nr_tfsm__cell_of_str(&blank);
     }
     if (r->tab->nrows == r->tab->cap) {
         size_t nc = r->tab->cap ? r->tab->cap * 2 : 64;
@@ -739,19 +736,19 @@ static int same_str(const struct nr_tfsm__str *a, const struct nr_tfsm__str *b)
 static int same_cell(const struct nr_tfsm__cell *a,
                      const struct nr_tfsm__cell *b)
 {
+    struct nr_tfsm__str sa, sb;
     size_t i;
 
-    if (a->is_list != b->is_list) {
+    if (a->n != b->n) {
         return 0;
     }
-    if (!a->is_list) {
-        return same_str(&a->s, &b->s);
+    if (!nr_tfsm__cell_is_list(a)) {
+        sa = nr_tfsm__cell_str(a);
+        sb = nr_tfsm__cell_str(b);
+        return same_str(&sa, &sb);
     }
-    if (a->nitems != b->nitems) {
-        return 0;
-    }
-    for (i = 0; i < a->nitems; i++) {
-        if (!same_str(&a->items[i], &b->items[i])) {
+    for (i = 0; i < nr_tfsm__cell_nitems(a); i++) {
+        if (!same_str(&a->u.items[i], &b->u.items[i])) {
             return 0;
         }
     }
