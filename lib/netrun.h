@@ -245,7 +245,8 @@ NR_API int nr_tfsm_records_write(const struct nr_tfsm_records *rec,
                                  void *payload, struct nr_err *err);
 
 /* The template search path: extra dirs first, then the entries of
- * NETRUN_TEMPLATES (':'-separated), then the installed templates.
+ * NETRUN_TEMPLATES (':'-separated), then the installed templates, then
+ * those of the source tree the library was built from.
  * Caller frees with nr_tfsm_dirs_free. */
 NR_API int nr_tfsm_dirs(char ***out, size_t *n, const char *const *extra,
                         size_t nextra, struct nr_err *err);

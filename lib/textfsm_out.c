@@ -495,6 +495,13 @@ int nr_tfsm_dirs(char ***out, size_t *n, const char *const *extra,
         bad |= push_dir(&v, &nv, NR_DATADIR "/templates/parse",
                         strlen(NR_DATADIR "/templates/parse"));
     }
+    /* Last, the source tree the library was built from, so that tools
+     * run from a build tree find the project's templates before (or
+     * without) an install.  A missing folder is skipped by the search. */
+    if (!bad) {
+        bad |= push_dir(&v, &nv, NR_SRCDIR "/templates/parse",
+                        strlen(NR_SRCDIR "/templates/parse"));
+    }
     if (bad) {
         nr_tfsm_dirs_free(v, nv);
         nr_err_set(err, NR_ERR_LIMIT, "template", "out of memory");

@@ -51,7 +51,8 @@ static void usage(FILE *fp)
         fprintf(fp, "  %-28s %s\n", left, opts[i].help);
     }
     fprintf(fp, "\nTemplates are searched in --templates dirs, then "
-                "$NETRUN_TEMPLATES, then the installed set.\n"
+                "$NETRUN_TEMPLATES, then the installed set, then the source\n"
+                "tree's templates/parse.\n"
                 "Exit status: 0 ok, 1 parse error, 2 usage or template "
                 "error.\n");
 }
