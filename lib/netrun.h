@@ -311,9 +311,18 @@ NR_API int nr_tfsm_records_format(char **out, size_t *len,
                                   const struct nr_tfsm_records *rec,
                                   enum nr_tfsm_format fmt,
                                   struct nr_err *err);
+/* Render rec in pieces of about 64 KiB, handed in order to write (p is
+ * borrowed for the call), which returns 0, or -1 to stop: then this
+ * returns -1 with NR_ERR_IO.  The whole text never sits in memory. */
+NR_API int nr_tfsm_records_write(const struct nr_tfsm_records *rec,
+                                 enum nr_tfsm_format fmt,
+                                 int (*write)(const char *p, size_t n,
+                                              void *payload),
+                                 void *payload, struct nr_err *err);
 
 /* The template search path: extra dirs first, then the entries of
- * NETRUN_TEMPLATES (':'-separated), then the installed templates.
+ * NETRUN_TEMPLATES (':'-separated), then the installed templates, then
+ * those of the source tree the library was built from.
  * Caller frees with nr_tfsm_dirs_free. */
 NR_API int nr_tfsm_dirs(char ***out, size_t *n, const char *const *extra,
                         size_t nextra, struct nr_err *err);

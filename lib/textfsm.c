@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "textfsm.h"
 
@@ -21,6 +22,25 @@ struct nr_tfsm__chunk {
     max_align_t data[];
 };
 
+void *nr_tfsm__big_alloc(size_t n)
+{
+    void *p = NULL;
+
+#ifdef MADV_HUGEPAGE
+    /* Megabytes of records or text are written once, page by page:
+     * transparent huge pages take one fault per 2 MiB instead of 512. */
+    if (n >= NR_TFSM__HUGE) {
+        if (posix_memalign(&p, NR_TFSM__HUGE, n) != 0) {
+            return NULL;
+        }
+        madvise(p, n, MADV_HUGEPAGE);
+        return p;
+    }
+#endif
+    p = malloc(n);
+    return p;
+}
+
 void *nr_tfsm__alloc(struct nr_tfsm__arena *a, size_t n)
 {
     struct nr_tfsm__chunk *c = a->head;
@@ -28,8 +48,15 @@ void *nr_tfsm__alloc(struct nr_tfsm__arena *a, size_t n)
     size_t sz;
 
     if (c == NULL || c->size - c->used < need) {
-        sz = need > 65536 ? need : 65536;
-        c = malloc(sizeof(*c) + sz);
+        /* Start small (most results are a few records) and double up
+         * to 8 MiB, so that neither small nor large results pay for
+         * pages or allocations they do not need. */
+        sz = c == NULL ? 2048 : c->size < ((size_t)8 << 20) ? c->size * 2
+                                                             : c->size;
+        if (sz < need) {
+            sz = need;
+        }
+        c = nr_tfsm__big_alloc(sizeof(*c) + sz);
         if (c == NULL) {
             return NULL;
         }
@@ -226,7 +253,7 @@ static int add_option(struct reader *r, struct nr_tfsm__value *v,
  * dict of them; compile that regex on its own as the reference does. */
 static int compile_nested(struct reader *r, struct nr_tfsm__value *v)
 {
-    struct nr_tfsm__names nm = { NULL, 0, 0, 0 };
+    struct nr_tfsm__names nm = { NULL, 0, 0, 0, 0 };
     uint32_t cnt = 0;
     uint32_t esz = 0;
     PCRE2_SPTR tab;
@@ -234,8 +261,8 @@ static int compile_nested(struct reader *r, struct nr_tfsm__value *v)
     size_t i;
     int rc = -1;
 
-    if (nr_tfsm__re_get(&v->nested, v->regex, strlen(v->regex), &nm, r->why,
-                        sizeof(r->why)) != 0) {
+    if (nr_tfsm__re_get(&v->nested, v->regex, strlen(v->regex), &nm, 0,
+                        r->why, sizeof(r->why)) != 0) {
         syntax(r, "bad List regex: %s", r->why);
         goto out;
     }
@@ -613,6 +640,7 @@ static int parse_rule(struct reader *r, struct nr_tfsm__tpl *t,
 
     memset(ru, 0, sizeof(*ru));
     ru->line = r->lineno;
+    ru->id = t->nrules++;
     ru->next_state = NR_TFSM__STATE_NONE;
     while (n > 0 && is_space((unsigned char)s[0])) {
         s++;
@@ -655,7 +683,7 @@ static int parse_rule(struct reader *r, struct nr_tfsm__tpl *t,
                        sizeof(ru->prefix), &ru->prefix_ws);
     ru->has_alpha = nr_tfsm__re_alphabet(nr_buf_str(&pat), pat.len, ru->alpha,
                                          &ru->alpha_nonascii) == 0;
-    if (nr_tfsm__re_get(&ru->re, nr_buf_str(&pat), pat.len, nm, r->why,
+    if (nr_tfsm__re_get(&ru->re, nr_buf_str(&pat), pat.len, nm, 1, r->why,
                         sizeof(r->why)) != 0) {
         syntax(r, "invalid regular expression: %s", r->why);
         goto out;
@@ -868,7 +896,7 @@ int nr_tfsm__tpl_compile(struct nr_tfsm__tpl **out, const char *file,
                          const char *text, size_t len, struct nr_err *err)
 {
     struct nr_tfsm__tpl *t = NULL;
-    struct nr_tfsm__names nm = { NULL, 0, 0, 0 };
+    struct nr_tfsm__names nm = { NULL, 0, 0, 0, 0 };
     struct reader r;
     size_t i, idx;
     int done = 0;

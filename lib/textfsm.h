@@ -20,6 +20,10 @@ struct nr_tfsm__arena {
     struct nr_tfsm__chunk *head;
 };
 void *nr_tfsm__alloc(struct nr_tfsm__arena *a, size_t n);
+/* malloc for blocks that may be large (free with free()): from
+ * NR_TFSM__HUGE bytes on, aligned and advised to use huge pages. */
+#define NR_TFSM__HUGE ((size_t)2 << 20)
+void *nr_tfsm__big_alloc(size_t n);
 void nr_tfsm__arena_dispose(struct nr_tfsm__arena *a);
 
 /* ---- regexes ---- */
@@ -32,6 +36,7 @@ struct nr_tfsm__names {
     size_t n;
     size_t cap;
     size_t nvalues;
+    int numref;              /* a pattern referred to a group by number */
 };
 void nr_tfsm__names_dispose(struct nr_tfsm__names *nm);
 int nr_tfsm__names_add(struct nr_tfsm__names *nm, const char *s, size_t len,
@@ -43,20 +48,27 @@ int nr_tfsm__names_add(struct nr_tfsm__names *nm, const char *s, size_t len,
 struct nr_tfsm__re {
     pcre2_code *code;
     pcre2_code *_Atomic jit;
-    _Atomic unsigned long calls;
+    _Atomic unsigned long calls;   /* interpreted ones */
+    _Atomic uint64_t timed_ns;     /* fastest of the first few */
+    _Atomic uint64_t spent_ns;     /* estimated time of all of them */
+    uint64_t jit_ns;               /* estimated cost of a JIT compile */
     _Atomic int jit_state;   /* 0 not tried, 1 done, 2 failed */
     uint32_t ngroups;        /* capture groups */
     char *key;
     size_t keylen;
+    size_t hash;
     unsigned refs;           /* guarded by the cache lock */
     struct nr_tfsm__re *next;
 };
 
 /* Translate Python `re` syntax into PCRE2 syntax, mapping group names
  * through nm, and compile it (anchored, UTF, UCP) through the cache.
+ * named_only: only named groups capture (unless the pattern refers to a
+ * group by number), for callers that read nothing else.
  * On error writes a one-line reason into why. */
 int nr_tfsm__re_get(struct nr_tfsm__re **out, const char *pat, size_t len,
-                    struct nr_tfsm__names *nm, char *why, size_t whylen);
+                    struct nr_tfsm__names *nm, int named_only, char *why,
+                    size_t whylen);
 void nr_tfsm__re_put(struct nr_tfsm__re *re);
 /* The translation alone (for tests): 0 or -1 with why filled. */
 int nr_tfsm__re_translate(struct nr_buf *out, uint32_t *flags,
@@ -64,9 +76,12 @@ int nr_tfsm__re_translate(struct nr_buf *out, uint32_t *flags,
                           struct nr_tfsm__names *nm, char *why,
                           size_t whylen);
 /* Run re anchored on subj; returns pcre2_match's result, retrying
- * without JIT when the JIT stack is exhausted. */
+ * without JIT when the JIT stack is exhausted.  ahead: about how many
+ * more times the caller may run re on this input (lines left), which
+ * decides whether a JIT compile would pay for itself. */
 int nr_tfsm__re_match(struct nr_tfsm__re *re, const char *subj, size_t len,
-                      pcre2_match_data *md, pcre2_match_context *mc);
+                      size_t ahead, pcre2_match_data *md,
+                      pcre2_match_context *mc);
 /* The literal every match must start with (rules only), for a cheap
  * rejection before calling PCRE2; *plen 0 when there is none.  *ws is 1
  * or 2 when the literal comes after leading "\s*" or "\s+". */
@@ -122,6 +137,7 @@ struct nr_tfsm__assign {
 struct nr_tfsm__rule {
     struct nr_tfsm__re *re;
     unsigned line;
+    unsigned id;             /* 0.. over the whole template */
     enum nr_tfsm__lineop line_op;
     enum nr_tfsm__recop rec_op;
     int next_state;          /* index, or NR_TFSM__STATE_* */
@@ -151,6 +167,7 @@ struct nr_tfsm__tpl {
     int start;               /* index of Start */
     int has_eof;             /* an explicit EOF state */
     uint32_t max_groups;
+    unsigned nrules;         /* in all states */
 };
 
 struct nr_tfsm {
@@ -169,13 +186,56 @@ struct nr_tfsm__str {
     size_t len;
 };
 
-/* A cell is a string or (is_list) a list of strings. */
+/* A cell is a string, or a list of strings when n has NR_TFSM__LIST
+ * set (then u.items has n & ~NR_TFSM__LIST of them).  All zero is the
+ * empty string.  16 bytes: a large result has millions of them. */
 struct nr_tfsm__cell {
-    struct nr_tfsm__str s;
-    struct nr_tfsm__str *items;
-    size_t nitems;
-    int is_list;
+    union {
+        const char *p;
+        const struct nr_tfsm__str *items;
+    } u;
+    size_t n;
 };
+#define NR_TFSM__LIST (~((size_t)-1 >> 1))
+
+static inline int nr_tfsm__cell_is_list(const struct nr_tfsm__cell *c)
+{
+    return (c->n & NR_TFSM__LIST) != 0;
+}
+
+static inline size_t nr_tfsm__cell_nitems(const struct nr_tfsm__cell *c)
+{
+    return c->n & ~NR_TFSM__LIST;
+}
+
+/* The string of a string cell. */
+static inline struct nr_tfsm__str nr_tfsm__cell_str(
+    const struct nr_tfsm__cell *c)
+{
+    struct nr_tfsm__str s = { c->u.p, c->n };
+
+    return s;
+}
+
+static inline struct nr_tfsm__cell nr_tfsm__cell_of_str(
+    const struct nr_tfsm__str *s)
+{
+    struct nr_tfsm__cell c;
+
+    c.u.p = s->p;
+    c.n = s->len;
+    return c;
+}
+
+static inline struct nr_tfsm__cell nr_tfsm__cell_of_list(
+    const struct nr_tfsm__str *items, size_t n)
+{
+    struct nr_tfsm__cell c;
+
+    c.u.items = items;
+    c.n = n | NR_TFSM__LIST;
+    return c;
+}
 
 struct nr_tfsm_records {
     char **cols;

@@ -147,7 +147,7 @@ static int add_row(struct nr_tfsm_index *idx, const char **f,
                    const size_t *fl, unsigned line, struct nr_err *err)
 {
     struct nr_buf pat = NR_BUF_INIT((size_t)1 << 20);
-    struct nr_tfsm__names nm = { NULL, 0, 0, 0 };
+    struct nr_tfsm__names nm = { NULL, 0, 0, 0, 0 };
     struct row *r;
     char why[300];
     size_t j;
@@ -178,8 +178,8 @@ static int add_row(struct nr_tfsm_index *idx, const char **f,
             goto oom;
         }
         nr_tfsm__names_dispose(&nm);
-        if (nr_tfsm__re_get(&r->re[j], nr_buf_str(&pat), pat.len, &nm, why,
-                            sizeof(why)) != 0) {
+        if (nr_tfsm__re_get(&r->re[j], nr_buf_str(&pat), pat.len, &nm, 1,
+                            why, sizeof(why)) != 0) {
             nr_err_set(err, NR_ERR_USAGE, "index", "%s:%u: %s: %s",
                        idx->file, line, idx->cols[j], why);
             goto out;
@@ -323,7 +323,7 @@ static int cell_matches(struct nr_tfsm__re *re, const char *s,
     if (re == NULL || s == NULL) {
         return 1;
     }
-    return nr_tfsm__re_match(re, s, strlen(s), md, mc) >= 0;
+    return nr_tfsm__re_match(re, s, strlen(s), 0, md, mc) >= 0;
 }
 
 int nr_tfsm_index_find(char **out, const struct nr_tfsm_index *idx,

@@ -30,18 +30,19 @@ int nr_tfsm_records_is_list(const struct nr_tfsm_records *rec, size_t row,
 {
     const struct nr_tfsm__cell *c = &rec->rows[row][col];
 
-    *nitems = c->is_list ? c->nitems : 1;
-    return c->is_list;
+    *nitems = nr_tfsm__cell_is_list(c) ? nr_tfsm__cell_nitems(c) : 1;
+    return nr_tfsm__cell_is_list(c);
 }
 
 const char *nr_tfsm_records_get(const struct nr_tfsm_records *rec, size_t row,
                                 size_t col, size_t i, size_t *len)
 {
     const struct nr_tfsm__cell *c = &rec->rows[row][col];
-    const struct nr_tfsm__str *s = c->is_list ? &c->items[i] : &c->s;
+    struct nr_tfsm__str s = nr_tfsm__cell_is_list(c) ? c->u.items[i]
+                                                      : nr_tfsm__cell_str(c);
 
-    *len = s->len;
-    return s->p != NULL ? s->p : "";
+    *len = s.len;
+    return s.p != NULL ? s.p : "";
 }
 
 /* ------------------------------------------------------------------ */
@@ -85,15 +86,15 @@ static int json_cell(struct nr_buf *b, const struct nr_tfsm__cell *c)
     size_t i;
     int rc = 0;
 
-    if (!c->is_list) {
-        return json_str(b, c->s.p != NULL ? c->s.p : "", c->s.len);
+    if (!nr_tfsm__cell_is_list(c)) {
+        return json_str(b, c->u.p != NULL ? c->u.p : "", c->n);
     }
     rc |= nr_buf_addc(b, '[');
-    for (i = 0; i < c->nitems; i++) {
+    for (i = 0; i < nr_tfsm__cell_nitems(c); i++) {
         if (i > 0) {
             rc |= nr_buf_adds(b, ", ");
         }
-        rc |= json_str(b, c->items[i].p, c->items[i].len);
+        rc |= json_str(b, c->u.items[i].p, c->u.items[i].len);
     }
     rc |= nr_buf_addc(b, ']');
     return rc;
@@ -137,20 +138,59 @@ static int key_plan(char ***keys, int **src, const struct nr_tfsm_records *r)
     return 0;
 }
 
-static int render_json(struct nr_buf *b, const struct nr_tfsm_records *r,
+/* Where rendered text goes: a buffer that, when write is set, is
+ * handed over in pieces as it fills, so that a large result never
+ * exists twice in memory. */
+struct sink {
+    struct nr_buf b;
+    int (*write)(const char *p, size_t n, void *payload);
+    void *payload;
+    int failed;
+};
+
+#define SINK_CHUNK ((size_t)64 << 10)
+
+static int sink_flush(struct sink *k, int force)
+{
+    if (k->write == NULL || k->failed || k->b.len == 0 ||
+        (!force && k->b.len < SINK_CHUNK)) {
+        return k->failed ? -1 : 0;
+    }
+    if (k->write(k->b.data, k->b.len, k->payload) != 0) {
+        k->failed = 1;
+        return -1;
+    }
+    nr_buf_reset(&k->b);
+    return 0;
+}
+
+static int render_json(struct sink *k, const struct nr_tfsm_records *r,
                        int lines)
 {
+    struct nr_buf *b = &k->b;
+    struct nr_buf pre = NR_BUF_INIT(MAX_OUTPUT);
     char **keys = NULL;
     int *src = NULL;
+    size_t *at = NULL;
     size_t i, j;
     int first;
     int rc = -1;
 
-    if (key_plan(&keys, &src, r) != 0) {
+    /* Each key's '"name": ' once, not once per record. */
+    at = calloc(r->ncols + 1, sizeof(*at));
+    if (at == NULL || key_plan(&keys, &src, r) != 0) {
         goto out;
     }
+    for (j = 0; j < r->ncols; j++) {
+        at[j] = pre.len;
+        if (json_str(&pre, keys[j], strlen(keys[j])) != 0 ||
+            nr_buf_adds(&pre, ": ") != 0) {
+            goto out;
+        }
+    }
+    at[r->ncols] = pre.len;
     rc = lines ? 0 : nr_buf_addc(b, '[');
-    for (i = 0; i < r->nrows; i++) {
+    for (i = 0; i < r->nrows && rc == 0; i++) {
         if (i > 0 && !lines) {
             rc |= nr_buf_adds(b, ", ");
         }
@@ -164,16 +204,16 @@ static int render_json(struct nr_buf *b, const struct nr_tfsm_records *r,
                 rc |= nr_buf_adds(b, ", ");
             }
             first = 0;
-            rc |= json_str(b, keys[j], strlen(keys[j]));
-            rc |= nr_buf_adds(b, ": ");
+            rc |= nr_buf_add(b, pre.data + at[j], at[j + 1] - at[j]);
             rc |= json_cell(b, &r->rows[i][src[j]]);
         }
         rc |= nr_buf_addc(b, '}');
         if (lines) {
             rc |= nr_buf_addc(b, '\n');
         }
+        rc |= sink_flush(k, 0);
     }
-    if (!lines) {
+    if (!lines && rc == 0) {
         rc |= nr_buf_adds(b, "]\n");
     }
 out:
@@ -182,6 +222,8 @@ out:
     }
     free(keys);
     free(src);
+    free(at);
+    nr_buf_dispose(&pre);
     return rc;
 }
 
@@ -214,23 +256,24 @@ static int cell_text(struct nr_buf *t, const struct nr_tfsm__cell *c,
     int rc = 0;
 
     nr_buf_reset(t);
-    if (!c->is_list) {
-        return nr_buf_add(t, c->s.p != NULL ? c->s.p : "", c->s.len);
+    if (!nr_tfsm__cell_is_list(c)) {
+        return nr_buf_add(t, c->u.p != NULL ? c->u.p : "", c->n);
     }
     if (for_csv) {
         return json_cell(t, c);
     }
-    for (i = 0; i < c->nitems; i++) {
+    for (i = 0; i < nr_tfsm__cell_nitems(c); i++) {
         if (i > 0) {
             rc |= nr_buf_adds(t, ", ");
         }
-        rc |= nr_buf_add(t, c->items[i].p, c->items[i].len);
+        rc |= nr_buf_add(t, c->u.items[i].p, c->u.items[i].len);
     }
     return rc | nr_buf_add(t, "", 0);
 }
 
-static int render_csv(struct nr_buf *b, const struct nr_tfsm_records *r)
+static int render_csv(struct sink *k, const struct nr_tfsm_records *r)
 {
+    struct nr_buf *b = &k->b;
     struct nr_buf t = NR_BUF_INIT(MAX_OUTPUT);
     size_t i, j;
     int rc = 0;
@@ -247,6 +290,7 @@ static int render_csv(struct nr_buf *b, const struct nr_tfsm_records *r)
             rc |= csv_field(b, nr_buf_str(&t), t.len);
         }
         rc |= nr_buf_addc(b, '\n');
+        rc |= sink_flush(k, 0);
     }
     nr_buf_dispose(&t);
     return rc;
@@ -274,8 +318,9 @@ static int pad(struct nr_buf *b, size_t n)
     return rc;
 }
 
-static int render_text(struct nr_buf *b, const struct nr_tfsm_records *r)
+static int render_text(struct sink *k, const struct nr_tfsm_records *r)
 {
+    struct nr_buf *b = &k->b;
     struct nr_buf t = NR_BUF_INIT(MAX_OUTPUT);
     size_t *w = NULL;
     size_t i, j, cw;
@@ -312,6 +357,7 @@ static int render_text(struct nr_buf *b, const struct nr_tfsm_records *r)
             }
         }
         rc |= nr_buf_addc(b, '\n');
+        rc |= sink_flush(k, 0);
     }
 out:
     free(w);
@@ -319,47 +365,75 @@ out:
     return rc;
 }
 
-int nr_tfsm_records_format(char **out, size_t *len,
-                           const struct nr_tfsm_records *rec,
-                           enum nr_tfsm_format fmt, struct nr_err *err)
+static int render(struct sink *k, const struct nr_tfsm_records *rec,
+                  enum nr_tfsm_format fmt, struct nr_err *err)
 {
-    struct nr_buf b = NR_BUF_INIT(MAX_OUTPUT);
     int r;
-    int rc = -1;
 
-    *out = NULL;
-    *len = 0;
     switch (fmt) {
     case NR_TFSM_JSON:
-        r = render_json(&b, rec, 0);
+        r = render_json(k, rec, 0);
         break;
     case NR_TFSM_JSONL:
-        r = render_json(&b, rec, 1);
+        r = render_json(k, rec, 1);
         break;
     case NR_TFSM_CSV:
-        r = render_csv(&b, rec);
+        r = render_csv(k, rec);
         break;
     case NR_TFSM_TEXT:
-        r = render_text(&b, rec);
+        r = render_text(k, rec);
         break;
     default:
         nr_err_set(err, NR_ERR_USAGE, "format", "unknown output format %d",
                    (int)fmt);
-        goto out;
+        return -1;
     }
-    if (r != 0) {
+    if (r == 0) {
+        r = sink_flush(k, 1);
+    }
+    if (r != 0 && k->failed) {
+        nr_err_set(err, NR_ERR_IO, "format", "write failed");
+    } else if (r != 0) {
         nr_err_set(err, NR_ERR_LIMIT, "format", "output too large");
+    }
+    return r != 0 ? -1 : 0;
+}
+
+int nr_tfsm_records_format(char **out, size_t *len,
+                           const struct nr_tfsm_records *rec,
+                           enum nr_tfsm_format fmt, struct nr_err *err)
+{
+    struct sink k = { NR_BUF_INIT(MAX_OUTPUT), NULL, NULL, 0 };
+    int rc = -1;
+
+    *out = NULL;
+    *len = 0;
+    if (render(&k, rec, fmt, err) != 0) {
         goto out;
     }
-    *len = b.len;
-    *out = nr_buf_steal(&b);
+    *len = k.b.len;
+    *out = nr_buf_steal(&k.b);
     if (*out == NULL) {
         nr_err_set(err, NR_ERR_LIMIT, "format", "out of memory");
         goto out;
     }
     rc = 0;
 out:
-    nr_buf_dispose(&b);
+    nr_buf_dispose(&k.b);
+    return rc;
+}
+
+int nr_tfsm_records_write(const struct nr_tfsm_records *rec,
+                          enum nr_tfsm_format fmt,
+                          int (*write)(const char *p, size_t n,
+                                       void *payload),
+                          void *payload, struct nr_err *err)
+{
+    struct sink k = { NR_BUF_INIT(MAX_OUTPUT), write, payload, 0 };
+    int rc;
+
+    rc = render(&k, rec, fmt, err);
+    nr_buf_dispose(&k.b);
     return rc;
 }
 
@@ -420,6 +494,13 @@ int nr_tfsm_dirs(char ***out, size_t *n, const char *const *extra,
     if (!bad) {
         bad |= push_dir(&v, &nv, NR_DATADIR "/templates/parse",
                         strlen(NR_DATADIR "/templates/parse"));
+    }
+    /* Last, the source tree the library was built from, so that tools
+     * run from a build tree find the project's templates before (or
+     * without) an install.  A missing folder is skipped by the search. */
+    if (!bad) {
+        bad |= push_dir(&v, &nv, NR_SRCDIR "/templates/parse",
+                        strlen(NR_SRCDIR "/templates/parse"));
     }
     if (bad) {
         nr_tfsm_dirs_free(v, nv);

@@ -8,21 +8,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "textfsm.h"
 
-/* A pattern is JIT-compiled only after this many calls: most rules of
- * most templates run a handful of times, and a JIT compile costs as much
- * as hundreds of interpreted matches. */
-#ifndef JIT_AFTER
-#define JIT_AFTER 64
-#endif
+/* When to JIT-compile a pattern.  A JIT compile costs as much as about
+ * 100 interpreted matches (8 us plus 0.6 us per pattern byte, measured
+ * over ntc-templates), and most rules of most templates run a handful
+ * of times, so it must pay for itself.  The fastest of a pattern's first
+ * TIMED_CALLS interpreted matches gives its cost per call; it is
+ * compiled when the calls its caller still expects on this input would
+ * cost, interpreted, twice the compile (JIT matching costs about half),
+ * or when its interpreted time over the process's life passes
+ * SPENT_FACTOR compiles (a pattern used again and again on small
+ * inputs). */
+#define TIMED_CALLS 4u
+#define JIT_NS_BASE 8000u
+#define JIT_NS_PER_BYTE 600u
+#define SPENT_FACTOR 3u
 
 /* Python's re spends seconds on the worst corpus inputs; PCRE2 needs far
  * fewer steps, so this only stops input built to explode. */
 #define MATCH_LIMIT 20000000u
 #define PROBE_LIMIT 20000u
 #define DEPTH_LIMIT 2000000u
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct nr_tfsm__re **cache_tab;
@@ -87,6 +104,7 @@ struct xl {
     char *why;
     size_t whylen;
     int oom;
+    int numref;              /* refers to a group by number */
 };
 
 static int is_digit(int c)
@@ -224,6 +242,7 @@ static int xl_escape(struct xl *x, int in_class)
         if (x->i < x->len && is_digit((unsigned char)x->p[x->i])) {
             v = v * 10 + (unsigned long)(x->p[x->i++] - '0');
         }
+        x->numref = 1;
         return emitf(x, "\\g{%lu}", v);
     }
     if (c < 0x80 && is_alpha(c)) {
@@ -314,6 +333,7 @@ static int xl_name(struct xl *x, char term, int define)
             digits = digits && is_digit((unsigned char)x->p[k]);
         }
         if (digits) {
+            x->numref = 1;
             emit(x, x->p + st, x->i - st);
             x->i++;
             return emit(x, &term, 1);
@@ -512,7 +532,7 @@ int nr_tfsm__re_translate(struct nr_buf *out, uint32_t *flags,
                           struct nr_tfsm__names *nm, char *why,
                           size_t whylen)
 {
-    struct xl x = { pat, 0, len, out, nm, why, whylen, 0 };
+    struct xl x = { pat, 0, len, out, nm, why, whylen, 0, 0 };
     int c;
     int rc = -1;
 
@@ -541,6 +561,7 @@ int nr_tfsm__re_translate(struct nr_buf *out, uint32_t *flags,
             goto out;
         }
     }
+    nm->numref |= x.numref;
     rc = 0;
 out:
     return rc;
@@ -656,7 +677,9 @@ static size_t hash_key(const char *s, size_t n)
 
 static int cache_grow(void)
 {
-    size_t nsize = cache_size ? cache_size * 2 : 1024;
+    /* Rehashing is cheap (hashes are kept), but start large enough for
+     * a whole template collection (ntc-templates: ~4,500 patterns). */
+    size_t nsize = cache_size ? cache_size * 2 : 8192;
     struct nr_tfsm__re **nt = calloc(nsize, sizeof(*nt));
     struct nr_tfsm__re *e, *next;
     size_t i, h;
@@ -667,7 +690,7 @@ static int cache_grow(void)
     for (i = 0; i < cache_size; i++) {
         for (e = cache_tab[i]; e != NULL; e = next) {
             next = e->next;
-            h = hash_key(e->key, e->keylen) & (nsize - 1);
+            h = e->hash & (nsize - 1);
             e->next = nt[h];
             nt[h] = e;
         }
@@ -715,6 +738,7 @@ static struct nr_tfsm__re *re_compile(const char *key, size_t patlen,
         goto fail;
     }
     pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &re->ngroups);
+    re->jit_ns = JIT_NS_BASE + (uint64_t)JIT_NS_PER_BYTE * patlen;
     re->key = malloc(keylen);
     if (re->key == NULL) {
         snprintf(why, whylen, "out of memory");
@@ -734,20 +758,32 @@ fail:
 }
 
 int nr_tfsm__re_get(struct nr_tfsm__re **out, const char *pat, size_t len,
-                    struct nr_tfsm__names *nm, char *why, size_t whylen)
+                    struct nr_tfsm__names *nm, int named_only, char *why,
+                    size_t whylen)
 {
     struct nr_buf b = NR_BUF_INIT((size_t)16 << 20);
     struct nr_tfsm__re *e = NULL;
     uint32_t flags = 0;
     size_t patlen;
-    size_t h;
+    size_t hash, h;
     int locked = 0;
     int rc = -1;
 
+    int numref = nm->numref;
+
     *out = NULL;
+    nm->numref = 0;
     if (nr_tfsm__re_translate(&b, &flags, pat, len, nm, why, whylen) != 0) {
+        nm->numref |= numref;
         goto out;
     }
+    /* Only named groups are read back: unnamed ones need not capture,
+     * which makes every backtracking frame smaller and the JIT code
+     * shorter.  Not when a group is referred to by its number. */
+    if (named_only && !nm->numref) {
+        flags |= PCRE2_NO_AUTO_CAPTURE;
+    }
+    nm->numref |= numref;
     patlen = b.len;
     if (nr_buf_add(&b, &flags, sizeof(flags)) != 0) {
         snprintf(why, whylen, "pattern too large");
@@ -761,9 +797,11 @@ int nr_tfsm__re_get(struct nr_tfsm__re **out, const char *pat, size_t len,
             goto out;
         }
     }
-    h = hash_key(b.data, b.len) & (cache_size - 1);
+    hash = hash_key(b.data, b.len);
+    h = hash & (cache_size - 1);
     for (e = cache_tab[h]; e != NULL; e = e->next) {
-        if (e->keylen == b.len && memcmp(e->key, b.data, b.len) == 0) {
+        if (e->hash == hash && e->keylen == b.len &&
+            memcmp(e->key, b.data, b.len) == 0) {
             break;
         }
     }
@@ -772,6 +810,7 @@ int nr_tfsm__re_get(struct nr_tfsm__re **out, const char *pat, size_t len,
         if (e == NULL) {
             goto out;
         }
+        e->hash = hash;
         e->next = cache_tab[h];
         cache_tab[h] = e;
         cache_count++;
@@ -797,7 +836,7 @@ void nr_tfsm__re_put(struct nr_tfsm__re *re)
     }
     pthread_mutex_lock(&cache_lock);
     if (--re->refs == 0) {
-        h = hash_key(re->key, re->keylen) & (cache_size - 1);
+        h = re->hash & (cache_size - 1);
         for (pp = &cache_tab[h]; *pp != NULL; pp = &(*pp)->next) {
             if (*pp == re) {
                 *pp = re->next;
@@ -838,10 +877,37 @@ static void maybe_jit(struct nr_tfsm__re *re)
     atomic_store(&re->jit_state, 2);
 }
 
+/* Should re be JIT-compiled now, after an interpreted match that took
+ * ns, with about `ahead` more calls expected in this input? */
+static int jit_pays(struct nr_tfsm__re *re, uint64_t ns, size_t ahead)
+{
+    unsigned long n = atomic_fetch_add_explicit(&re->calls, 1,
+                                                memory_order_relaxed);
+    uint64_t per = atomic_load_explicit(&re->timed_ns, memory_order_relaxed);
+    uint64_t spent;
+
+    /* The cheapest of the timed calls: the first ones run on cold
+     * caches and would make every pattern look worth compiling. */
+    if (n < TIMED_CALLS && (n == 0 || ns < per)) {
+        per = ns;
+        atomic_store_explicit(&re->timed_ns, per, memory_order_relaxed);
+    }
+    spent = atomic_fetch_add_explicit(&re->spent_ns, per,
+                                      memory_order_relaxed) + per;
+    /* Interpreted, the rest of this input costs per * ahead; compiled,
+     * about half of that plus the compile. */
+    return n + 1 >= TIMED_CALLS &&
+           (per * (ahead / 2) > re->jit_ns ||
+            spent > re->jit_ns * SPENT_FACTOR);
+}
+
 int nr_tfsm__re_match(struct nr_tfsm__re *re, const char *subj, size_t len,
-                      pcre2_match_data *md, pcre2_match_context *mc)
+                      size_t ahead, pcre2_match_data *md,
+                      pcre2_match_context *mc)
 {
     pcre2_code *code = atomic_load_explicit(&re->jit, memory_order_acquire);
+    unsigned long calls;
+    uint64_t t0 = 0;
     int r;
 
     if (code != NULL) {
@@ -857,25 +923,28 @@ int nr_tfsm__re_match(struct nr_tfsm__re *re, const char *subj, size_t len,
         }
         return r;
     }
-    {
-        if (atomic_fetch_add_explicit(&re->calls, 1,
-                                      memory_order_relaxed) == JIT_AFTER) {
+    calls = atomic_load_explicit(&re->calls, memory_order_relaxed);
+    if (calls < TIMED_CALLS) {
+        t0 = now_ns();
+    }
+    /* A first, cheap interpreted try: a pattern that needs more steps
+     * than this backtracks heavily and is worth its JIT compile at
+     * once. */
+    pcre2_set_match_limit(mc, PROBE_LIMIT);
+    r = pcre2_match(re->code, (PCRE2_SPTR)subj, len, 0, PCRE2_NO_UTF_CHECK,
+                    md, mc);
+    if (r != PCRE2_ERROR_MATCHLIMIT) {
+        if (atomic_load_explicit(&re->jit_state, memory_order_relaxed) ==
+                0 &&
+            jit_pays(re, calls < TIMED_CALLS ? now_ns() - t0 : 0, ahead)) {
             maybe_jit(re);
         }
-        /* A first, cheap interpreted try: a pattern that needs more
-         * steps than this backtracks heavily and is worth its JIT
-         * compile at once. */
-        pcre2_set_match_limit(mc, PROBE_LIMIT);
-        r = pcre2_match(re->code, (PCRE2_SPTR)subj, len, 0,
-                        PCRE2_NO_UTF_CHECK, md, mc);
-        if (r != PCRE2_ERROR_MATCHLIMIT) {
-            return r;
-        }
-        maybe_jit(re);
-        code = atomic_load_explicit(&re->jit, memory_order_acquire);
-        if (code == NULL) {
-            code = re->code;
-        }
+        return r;
+    }
+    maybe_jit(re);
+    code = atomic_load_explicit(&re->jit, memory_order_acquire);
+    if (code == NULL) {
+        code = re->code;
     }
     pcre2_set_match_limit(mc, MATCH_LIMIT);
     pcre2_set_depth_limit(mc, DEPTH_LIMIT);

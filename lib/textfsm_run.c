@@ -85,7 +85,6 @@ int nr_tfsm__lines(char **text, struct nr_tfsm__str **lines, size_t *n,
     size_t nl = 0, cap = 0;
     size_t i = 0, st, skip, k, off;
     void *tmp;
-    size_t *offs = NULL;
     int rc = -1;
 
     *text = NULL;
@@ -93,10 +92,12 @@ int nr_tfsm__lines(char **text, struct nr_tfsm__str **lines, size_t *n,
     *n = 0;
     /* Room for the usual case (valid UTF-8, one byte per line end) up
      * front: growing a large buffer costs more than the copy. */
-    if (nr_buf_add(&b, in, len) != 0 || nr_buf_addc(&b, '\n') != 0) {
+    b.data = nr_tfsm__big_alloc(len + 2);
+    if (b.data == NULL) {
         goto out;
     }
-    nr_buf_reset(&b);
+    b.cap = len + 2;
+    b.data[0] = '\0';
     while (i < len) {
         st = b.len;
         while (i < len && !line_break(p + i, len - i, &skip)) {
@@ -130,42 +131,36 @@ int nr_tfsm__lines(char **text, struct nr_tfsm__str **lines, size_t *n,
             i += skip;
         }
         if (nl == cap) {
-            cap = cap ? cap * 2 : 256;
-            tmp = realloc(offs, cap * 2 * sizeof(size_t));
+            cap = cap ? cap * 2 : 64;
+            tmp = realloc(ls, cap * sizeof(*ls));
             if (tmp == NULL) {
                 goto out;
             }
-            offs = tmp;
+            ls = tmp;
         }
-        offs[2 * nl] = st;
-        offs[2 * nl + 1] = b.len - st;
+        /* Only the length for now: the text may still move. */
+        ls[nl].p = NULL;
+        ls[nl].len = b.len - st;
         nl++;
         if (nr_buf_addc(&b, '\n') != 0) {
             goto out;
         }
     }
-    ls = calloc(nl ? nl : 1, sizeof(*ls));
-    if (ls == NULL) {
+    *text = nr_buf_steal(&b);
+    if (*text == NULL) {
         goto out;
     }
-    for (k = 0; k < nl; k++) {
-        off = offs[2 * k];
-        ls[k].p = b.data + off;
-        ls[k].len = offs[2 * k + 1];
+    /* Lines lie one after another, each followed by one "\n". */
+    for (k = 0, off = 0; k < nl; k++) {
+        ls[k].p = *text + off;
+        off += ls[k].len + 1;
     }
     *lines = ls;
     *n = nl;
-    *text = nr_buf_steal(&b);
-    if (*text == NULL) {
-        *lines = NULL;
-        *n = 0;
-        goto out;
-    }
     ls = NULL;
     rc = 0;
 out:
     free(ls);
-    free(offs);
     nr_buf_dispose(&b);
     return rc;
 }
@@ -202,6 +197,9 @@ struct run {
     struct nr_tfsm__arena *arena;
     pcre2_match_data *md;
     pcre2_match_context *mc;
+    size_t ahead;                /* calls of this rule expected */
+    unsigned *calls;             /* per rule, in this run */
+    size_t nlines;
     struct nr_err *err;
 };
 
@@ -250,7 +248,7 @@ static void clear_all(struct run *r)
 
 static int truthy_cell(const struct nr_tfsm__cell *c)
 {
-    return c->is_list ? c->nitems > 0 : c->s.len > 0;
+    return nr_tfsm__cell_nitems(c) > 0;
 }
 
 static int truthy_var(const struct vstate *v)
@@ -313,7 +311,7 @@ static int nested_item(struct run *r, const struct nr_tfsm__value *val,
         rc = oom(r);
         goto out;
     }
-    m = nr_tfsm__re_match(val->nested, s->p, s->len, md, r->mc);
+    m = nr_tfsm__re_match(val->nested, s->p, s->len, r->ahead, md, r->mc);
     if (m <= 0) {
         rc = 0;
         goto out;
@@ -409,8 +407,7 @@ static int assign(struct run *r, size_t i, const struct nr_tfsm__str *s)
                 if (truthy_cell(c)) {
                     break;
                 }
-                memset(c, 0, sizeof(*c));
-                c->s = *s;
+                *c = nr_tfsm__cell_of_str(s);
             }
             break;
         case NR_TFSM__OPT_LIST:
@@ -485,15 +482,12 @@ static int append_record(struct run *r)
     if (row == NULL) {
         return oom(r);
     }
-    memset(row, 0, t->nvalues * sizeof(*row));
     for (i = 0; i < t->nvalues; i++) {
-        if (r->v[i].kind == V_STR) {
-            row[i].s = r->v[i].s;
-        } else if (r->v[i].kind == V_LIST) {
-            row[i].is_list = 1;
-            row[i].items = r->v[i].items;
-            row[i].nitems = r->v[i].nitems;
-        }
+        static const struct nr_tfsm__str blank = { NULL, 0 };
+        row[i] = r->v[i].kind == V_STR    ? nr_tfsm__cell_of_str(&r->v[i].s)
+                 : r->v[i].kind == V_LIST ? nr_tfsm__cell_of_list(
+                                                r->v[i].items, r->v[i].nitems)
+                                          : nr_tfsm__cell_of_str(&blank);
     }
     if (r->tab->nrows == r->tab->cap) {
         size_t nc = r->tab->cap ? r->tab->cap * 2 : 64;
@@ -576,7 +570,13 @@ static int try_rule(struct run *r, const struct nr_tfsm__rule *ru,
     if (ru->has_alpha && outside_alphabet(ru, line)) {
         return 0;
     }
-    m = nr_tfsm__re_match(ru->re, line->p, line->len, r->md, r->mc);
+    /* This rule's calls so far, spread over the lines left. */
+    r->calls[ru->id]++;
+    r->ahead = r->calls[ru->id] < 8 ? 0
+               : (size_t)((double)r->calls[ru->id] * (double)(r->nlines - lineno) /
+                          (double)lineno);
+    m = nr_tfsm__re_match(ru->re, line->p, line->len, r->ahead, r->md,
+                          r->mc);
     if (m == PCRE2_ERROR_NOMATCH) {
         return 0;
     }
@@ -683,11 +683,13 @@ static int run_one(struct table *tab, struct nr_tfsm__arena *arena,
     r.err = err;
     tab->ncols = t->nvalues;
     r.v = calloc(t->nvalues ? t->nvalues : 1, sizeof(*r.v));
+    r.calls = calloc(t->nrules + 1, sizeof(*r.calls));
+    r.nlines = nlines;
     r.md = pcre2_match_data_create(t->max_groups + 1, NULL);
     r.mc = pcre2_match_context_create(NULL);
     /* No JIT stack of our own: the default one suffices for sane
      * patterns, and a match that outgrows it reruns interpreted. */
-    if (r.v == NULL || r.md == NULL || r.mc == NULL) {
+    if (r.v == NULL || r.calls == NULL || r.md == NULL || r.mc == NULL) {
         oom(&r);
         goto out;
     }
@@ -699,6 +701,7 @@ out:
         }
     }
     free(r.v);
+    free(r.calls);
     pcre2_match_data_free(r.md);
     pcre2_match_context_free(r.mc);
     return rc;
@@ -733,19 +736,19 @@ static int same_str(const struct nr_tfsm__str *a, const struct nr_tfsm__str *b)
 static int same_cell(const struct nr_tfsm__cell *a,
                      const struct nr_tfsm__cell *b)
 {
+    struct nr_tfsm__str sa, sb;
     size_t i;
 
-    if (a->is_list != b->is_list) {
+    if (a->n != b->n) {
         return 0;
     }
-    if (!a->is_list) {
-        return same_str(&a->s, &b->s);
+    if (!nr_tfsm__cell_is_list(a)) {
+        sa = nr_tfsm__cell_str(a);
+        sb = nr_tfsm__cell_str(b);
+        return same_str(&sa, &sb);
     }
-    if (a->nitems != b->nitems) {
-        return 0;
-    }
-    for (i = 0; i < a->nitems; i++) {
-        if (!same_str(&a->items[i], &b->items[i])) {
+    for (i = 0; i < nr_tfsm__cell_nitems(a); i++) {
+        if (!same_str(&a->u.items[i], &b->u.items[i])) {
             return 0;
         }
     }

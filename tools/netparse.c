@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
 #include "netrun.h"
 
@@ -49,7 +51,8 @@ static void usage(FILE *fp)
         fprintf(fp, "  %-28s %s\n", left, opts[i].help);
     }
     fprintf(fp, "\nTemplates are searched in --templates dirs, then "
-                "$NETRUN_TEMPLATES, then the installed set.\n"
+                "$NETRUN_TEMPLATES, then the installed set, then the source\n"
+                "tree's templates/parse.\n"
                 "Exit status: 0 ok, 1 parse error, 2 usage or template "
                 "error.\n");
 }
@@ -90,6 +93,32 @@ static int read_all(FILE *fp, char **out, size_t *len)
     return 0;
 }
 
+/* A regular file is mapped, not read: no copy, no growing buffer.
+ * Returns the length mapped (0: not a non-empty regular file, read it
+ * instead) or (size_t)-1 on error. */
+static size_t map_input(FILE *fp, char **out)
+{
+    struct stat st;
+    void *p;
+
+    *out = NULL;
+    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode) ||
+        st.st_size <= 0) {
+        return 0;
+    }
+    if ((size_t)st.st_size > MAX_INPUT) {
+        errno = EMSGSIZE;
+        return (size_t)-1;
+    }
+    p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+             fileno(fp), 0);
+    if (p == MAP_FAILED) {
+        return 0;
+    }
+    *out = p;
+    return (size_t)st.st_size;
+}
+
 static enum nr_tfsm_format parse_format(const char *s, int *ok)
 {
     *ok = 1;
@@ -117,6 +146,11 @@ static int report(const struct nr_err *err)
     return err->kind == NR_ERR_PARSE ? EXIT_PARSE : EXIT_USAGE;
 }
 
+static int write_out(const char *p, size_t n, void *payload)
+{
+    return fwrite(p, 1, n, (FILE *)payload) == n ? 0 : -1;
+}
+
 /* Parse one input and print its records; returns an exit status. */
 static int parse_one(const struct nr_tfsm *fsm, const char *name,
                      enum nr_tfsm_format fmt)
@@ -125,8 +159,7 @@ static int parse_one(const struct nr_tfsm *fsm, const char *name,
     struct nr_tfsm_records *rec = NULL;
     FILE *fp = stdin;
     char *text = NULL;
-    char *out = NULL;
-    size_t len = 0, olen = 0;
+    size_t len = 0, mapped = 0;
     int rc = EXIT_USAGE;
 
     if (name != NULL && strcmp(name, "-") != 0) {
@@ -136,21 +169,37 @@ static int parse_one(const struct nr_tfsm *fsm, const char *name,
             goto out;
         }
     }
-    if (read_all(fp, &text, &len) != 0) {
+    mapped = map_input(fp, &text);
+    len = mapped;
+    if (mapped == (size_t)-1 || (mapped == 0 && read_all(fp, &text, &len) !=
+                                                    0)) {
+        mapped = 0;
         fprintf(stderr, "netparse: %s: %s\n", name ? name : "stdin",
                 strerror(errno));
         goto out;
     }
-    if (nr_tfsm_parse(&rec, fsm, text, len, &err) != 0 ||
-        nr_tfsm_records_format(&out, &olen, rec, fmt, &err) != 0) {
+    if (nr_tfsm_parse(&rec, fsm, text, len, &err) != 0) {
         if (name != NULL) {
             nr_err_set_host(&err, name);
         }
         rc = report(&err);
         goto out;
     }
-    if (fwrite(out, 1, olen, stdout) != olen || fflush(stdout) != 0) {
-        rc = errno == EPIPE ? 0 : EXIT_PARSE;
+    /* The input is not needed any more: give its memory back first. */
+    if (mapped > 0) {
+        munmap(text, mapped);
+        mapped = 0;
+    } else {
+        free(text);
+    }
+    text = NULL;
+    if (nr_tfsm_records_write(rec, fmt, write_out, stdout, &err) != 0 ||
+        fflush(stdout) != 0) {
+        if (err.kind != NR_ERR_IO && err.kind != NR_OK) {
+            rc = report(&err);
+        } else {
+            rc = errno == EPIPE ? 0 : EXIT_PARSE;
+        }
         goto out;
     }
     rc = 0;
@@ -158,8 +207,11 @@ out:
     if (fp != NULL && fp != stdin) {
         fclose(fp);
     }
-    free(text);
-    free(out);
+    if (mapped > 0) {
+        munmap(text, mapped);
+    } else {
+        free(text);
+    }
     nr_tfsm_records_free(rec);
     return rc;
 }

@@ -356,7 +356,7 @@ static void match_limit_is_parse_error(void **state)
 
 static void translation_of_python_syntax(void **state)
 {
-    struct nr_tfsm__names nm = { NULL, 0, 0, 0 };
+    struct nr_tfsm__names nm = { NULL, 0, 0, 0, 0 };
     struct nr_buf b = NR_BUF_INIT(4096);
     uint32_t flags;
     char why[200];

@@ -1,5 +1,5 @@
 """Python's ParseText alone on one big input (start-up and template
-construction excluded)."""
+construction excluded), best of three."""
 import sys
 import time
 
@@ -9,6 +9,11 @@ with open(sys.argv[2], encoding="utf-8") as f:
     data = f.read()
 with open(sys.argv[1]) as t:
     fsm = textfsm.TextFSM(t)
-t0 = time.perf_counter()
-rows = fsm.ParseText(data)
-print("%.6f %d" % (time.perf_counter() - t0, len(rows)))
+best = None
+for _ in range(3):
+    fsm.Reset()
+    t0 = time.perf_counter()
+    rows = fsm.ParseText(data)
+    t = time.perf_counter() - t0
+    best = t if best is None or t < best else best
+print("%.6f %d" % (best, len(rows)))
