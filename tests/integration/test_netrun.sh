@@ -217,6 +217,16 @@ t_check "--out-dir: one file per host and command" \
 t_check "--out-dir leaves no temp files" test -z "$(find "$T_TMP/od" -name '.*')"
 t_check "--transcript: one log per host" test -n "$(find "$T_TMP/tr" -name '*.log' -size +1)"
 
+# ---- --parse: records from the project's templates -----------------------
+run parse -l "cisco_ios:&healthy:juniper_junos:arista_eos" --parse 'show version' 'show ip interface brief' 'show frobnicator'
+if jqany parse '.command == "show version" and .ok and (.parsed | type == "array" and length >= 1)' &&
+    jqany parse '.command == "show ip interface brief" and .ok and (.parsed[0] | has("interface"))' &&
+    jqany parse '(.parsed == null) and (.notes // [] | any(test("no template")))'; then
+    t_ok "--parse adds parsed records; no template gives parsed null and a note"
+else
+    t_fail "--parse" "$(show parse)"
+fi
+
 # ---- secrets never appear -----------------------------------------------------
 leak=0
 while read -r s; do
