@@ -218,7 +218,7 @@ t_check "--out-dir leaves no temp files" test -z "$(find "$T_TMP/od" -name '.*')
 t_check "--transcript: one log per host" test -n "$(find "$T_TMP/tr" -name '*.log' -size +1)"
 
 # ---- --parse: records from the project's templates -----------------------
-run parse -l "cisco_ios:&healthy:juniper_junos:arista_eos" --parse 'show version' 'show ip interface brief' 'show frobnicator'
+run parse -l "cisco_ios:&healthy:juniper_junos:arista_eos" --parse 'show version' 'show ip interface brief' 'show running-config'
 if jqany parse '.command == "show version" and .ok and (.parsed | type == "array" and length >= 1)' &&
     jqany parse '.command == "show ip interface brief" and .ok and (.parsed[0] | has("interface"))' &&
     jqany parse '(.parsed == null) and (.notes // [] | any(test("no template")))'; then
