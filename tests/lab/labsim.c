@@ -124,6 +124,16 @@ int main(int argc, char **argv)
     int rc = 2;
     int c;
 
+    /* A device terminal is raw: it echoes and edits lines itself. First
+     * thing, so the pty echoes as little early type-ahead as possible. */
+    if (isatty(0) && tcgetattr(0, &saved) == 0) {
+        struct termios t = saved;
+
+        cfmakeraw(&t);
+        if (tcsetattr(0, TCSANOW, &t) == 0) {
+            raw = 1;
+        }
+    }
     labsim_dev_init(&dev);
     if (datadir == NULL || datadir[0] == '\0') {
         datadir = NR_SRCDIR "/tests/lab/data";
@@ -192,15 +202,6 @@ int main(int argc, char **argv)
     sigaction(SIGHUP, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
-    /* A device terminal is raw: it echoes and edits lines itself. */
-    if (isatty(0) && tcgetattr(0, &saved) == 0) {
-        struct termios t = saved;
-
-        cfmakeraw(&t);
-        if (tcsetattr(0, TCSANOW, &t) == 0) {
-            raw = 1;
-        }
-    }
     rc = 0;
     while (!stop_flag) {
         st = labsim_pull(s, now_ms(), buf, sizeof(buf), &n, &wait_ms);
