@@ -257,7 +257,6 @@ status() {
         echo "ssh: sshd pid $pid on port $(cat "$D/port" 2>/dev/null), $n processes below it"
     else
         echo "ssh: not running"
-        return 1
     fi
 }
 
