@@ -106,12 +106,14 @@ up() {
 
     : > "$D/secrets.part"
     : > "$D/match.conf"
+    : > "$D/chpasswd"
+    chmod 600 "$D/chpasswd"
     while read -r name plat auth en fault; do
         user=nrlab-$name
         ensure_user "$user" "$auth"
         pw=$(lab_password "$name" login)
         if [ "$auth" != key ]; then
-            echo "$user:$pw" | chpasswd
+            echo "$user:$pw" >> "$D/chpasswd"
             echo "$pw" >> "$D/secrets.part"
         fi
         [ "$en" = yes ] && lab_password "$name" enable >> "$D/secrets.part" && echo >> "$D/secrets.part"
@@ -127,6 +129,9 @@ up() {
             fi
         } >> "$D/match.conf"
     done < <(devices)
+    # one chpasswd for all: each run costs a password hash round anyway
+    chpasswd < "$D/chpasswd"
+    rm -f "$D/chpasswd"
 
     for try in 1 2 3 4 5; do
         port=$(lab_free_port 20000 29999)
