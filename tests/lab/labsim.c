@@ -32,14 +32,6 @@ static void on_signal(int sig)
     stop_flag = 1;
 }
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static int write_all(int fd, const char *p, size_t n)
 {
     ssize_t w;
@@ -204,7 +196,7 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     rc = 0;
     while (!stop_flag) {
-        st = labsim_pull(s, now_ms(), buf, sizeof(buf), &n, &wait_ms);
+        st = labsim_pull(s, labsim_now_ms(), buf, sizeof(buf), &n, &wait_ms);
         if (st == LABSIM_OUTPUT) {
             if (write_all(1, buf, n) != 0) {
                 break;

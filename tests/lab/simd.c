@@ -71,14 +71,6 @@ static void on_signal(int sig)
     stop_flag = 1;
 }
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* "dev0042" -> its device, or NULL. */
 static const struct labsim_dev *device_of(const struct server *srv,
                                           const char *user)
@@ -268,7 +260,7 @@ static void serve(struct conn *c, ssh_channel ch, const struct labsim_dev *dev,
         ev = NULL;
     }
     while (!stop_flag) {
-        st = labsim_pull(s, now_ms(), buf, sizeof(buf), &n, &wait_ms);
+        st = labsim_pull(s, labsim_now_ms(), buf, sizeof(buf), &n, &wait_ms);
         if (st == LABSIM_OUTPUT) {
             if (ssh_channel_write(ch, buf, (uint32_t)n) == SSH_ERROR) {
                 break;
@@ -600,9 +592,9 @@ int main(int argc, char **argv)
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     fprintf(stderr, "simd: %lu devices on %s port %lu\n", ndev, listen_addr,
             port);
-    end_at = now_ms() + (uint64_t)lifetime * 1000;
+    end_at = labsim_now_ms() + (uint64_t)lifetime * 1000;
     rc = 0;
-    while (!stop_flag && now_ms() < end_at) {
+    while (!stop_flag && labsim_now_ms() < end_at) {
         pf.fd = lfd;
         pf.events = POLLIN;
         pf.revents = 0;

@@ -136,6 +136,14 @@ void labsim_eof(struct labsim *s)
     s->in_eof = 1;
 }
 
+uint64_t labsim_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 int labsim_exit_status(const struct labsim *s)
 {
     /* a shell left with "exit" ends well, whatever failed on the way */

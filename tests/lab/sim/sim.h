@@ -45,7 +45,7 @@ struct labsim_dev {
     char hostname[LABSIM_NAME_MAX];
     char user[LABSIM_NAME_MAX];     /* login user, shown in Junos prompts */
     enum labsim_platform platform;
-    char *enable_secret;            /* NULL: none; explicit_bzero'd on dispose */
+    char *enable_secret;            /* NULL: none; wiped on dispose */
     char *banner;                   /* printed before the first prompt */
     unsigned faults;                /* enum labsim_fault bits */
     unsigned slow_ms;
@@ -102,6 +102,8 @@ void labsim_eof(struct labsim *s);
 /* The next step; now_ms is a monotonic clock in milliseconds. */
 enum labsim_st labsim_pull(struct labsim *s, uint64_t now_ms, char *buf,
                            size_t cap, size_t *n, unsigned *wait_ms);
+/* The monotonic clock labsim_pull wants, in milliseconds. */
+uint64_t labsim_now_ms(void);
 /* 0, or 1 when an exec command failed. */
 int labsim_exit_status(const struct labsim *s);
 

@@ -235,7 +235,8 @@ int sim_cfg_equal(const struct sim_cfg *a, const struct sim_cfg *b)
 
 void sim_cfg_find_hostname(struct labsim *s, const struct sim_cfg *c)
 {
-    const char *key = s->plat == LABSIM_JUNOS ? "system host-name " : "hostname ";
+    const char *key =
+        s->plat == LABSIM_JUNOS ? "system host-name " : "hostname ";
     size_t k = strlen(key);
     size_t i;
 

@@ -524,9 +524,10 @@ static int error_out(struct labsim *s, const struct match *m,
     s->status = 1;
     switch (s->plat) {
     case LABSIM_EOS:
-        return nr_buf_adds(r, m->kind == MR_INVALID      ? "% Invalid input\n"
-                              : m->kind == MR_INCOMPLETE ? "% Incomplete command\n"
-                                                         : "% Ambiguous command\n");
+        return nr_buf_adds(r, m->kind == MR_INVALID ? "% Invalid input\n"
+                              : m->kind == MR_INCOMPLETE
+                                  ? "% Incomplete command\n"
+                                  : "% Ambiguous command\n");
     case LABSIM_NXOS:
         rc = caret(r, col + at);
         return rc ? rc
@@ -593,7 +594,8 @@ static int filter_kind(const struct labsim *s, const char *w, size_t n)
     size_t i;
 
     for (i = 0; names[i] != NULL; i++) {
-        if (n > 0 && n <= strlen(names[i]) && strncasecmp(w, names[i], n) == 0) {
+        if (n > 0 && n <= strlen(names[i]) &&
+            strncasecmp(w, names[i], n) == 0) {
             if (found != F_BAD) {
                 return F_BAD;
             }
@@ -664,7 +666,8 @@ static int apply_filters(struct labsim *s, struct filter *fs, size_t nf,
                 count += !fs[i].has_re || regex_matches(&fs[i], p, len);
                 break;
             }
-            if (keep && (nr_buf_add(&o, p, len) != 0 || nr_buf_addc(&o, '\n'))) {
+            if (keep &&
+                (nr_buf_add(&o, p, len) != 0 || nr_buf_addc(&o, '\n') != 0)) {
                 goto out;
             }
             p += len + (nl != NULL);

@@ -233,24 +233,13 @@ write_inventory() {  # port v6
 }
 
 down() {
-    local pid wrapper pids
-    pid=$(sshd_pid) || pid=
-    wrapper=$(cat "$D/wrapper.pid" 2>/dev/null) || wrapper=
-    if [ -n "$pid" ]; then
-        # the connections' sshd processes and the devices live on after
-        # the listener: collect the whole tree first
-        pids=$(lab_tree "$pid")
-        # shellcheck disable=SC2086
-        lab_kill_pids $pids
-    fi
-    if [ -n "$wrapper" ] && kill -0 "$wrapper" 2>/dev/null; then
-        lab_kill_pids "$wrapper"
-    fi
+    local pids
+    lab_stop "$D" sshd.pid
     # devices whose sshd parent died earlier: ours by their device file
     pids=$(pgrep -f "^$SIM --device $D/devices/" || :)
     # shellcheck disable=SC2086
     [ -z "$pids" ] || lab_kill_pids $pids
-    rm -f "$D/sshd.pid" "$D/wrapper.pid" "$D/known_hosts.part" "$D/secrets.part" "$LAB_DIR/inv/ssh.ini"
+    rm -f "$LAB_DIR/inv/ssh.ini"
     [ -d "$LAB_DIR" ] && lab_join_parts
     return 0
 }
@@ -265,11 +254,4 @@ status() {
     fi
 }
 
-action=${1:-}
-[ $# -gt 0 ] && shift
-case $action in
-    up) up "$@" ;;
-    down) down ;;
-    status) status ;;
-    *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
-esac
+lab_main "$@"

@@ -86,14 +86,8 @@ up() {
 }
 
 down() {
-    local pid wrapper
-    pid=$(simd_pid) || pid=
-    wrapper=$(cat "$D/wrapper.pid" 2>/dev/null) || wrapper=
-    [ -z "$pid" ] || lab_kill_pids "$pid"
-    if [ -n "$wrapper" ] && kill -0 "$wrapper" 2>/dev/null; then
-        lab_kill_pids "$wrapper"
-    fi
-    rm -f "$D/simd.pid" "$D/wrapper.pid" "$D/known_hosts.part" "$D/secrets.part" "$LAB_DIR/inv/simd.ini"
+    lab_stop "$D" simd.pid
+    rm -f "$LAB_DIR/inv/simd.ini"
     [ -d "$LAB_DIR" ] && lab_join_parts
     return 0
 }
@@ -107,11 +101,4 @@ status() {
     fi
 }
 
-action=${1:-}
-[ $# -gt 0 ] && shift
-case $action in
-    up) up "$@" ;;
-    down) down ;;
-    status) status ;;
-    *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
-esac
+lab_main "$@"

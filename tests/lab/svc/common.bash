@@ -106,3 +106,33 @@ lab_kill_pids() {
 lab_password() {
     printf '%s-%s-%s' "$( [ "$2" = enable ] && echo En || echo Nr)" "$1" "$(printf 'netrun-lab:%s:%s' "$2" "$1" | sha256sum | cut -c1-10)"
 }
+
+# Stop a daemon of this lab: the process tree below the pid in $1/$2
+# (for sshd, the connections and devices live on below the listener)
+# and its `timeout` wrapper in $1/wrapper.pid; drop its parts.
+lab_stop() {
+    local dir=$1 pid wrapper pids
+    pid=$(cat "$dir/$2" 2>/dev/null) || pid=
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+        pids=$(lab_tree "$pid")
+        # shellcheck disable=SC2086
+        lab_kill_pids $pids
+    fi
+    wrapper=$(cat "$dir/wrapper.pid" 2>/dev/null) || wrapper=
+    if [ -n "$wrapper" ] && kill -0 "$wrapper" 2>/dev/null; then
+        lab_kill_pids "$wrapper"
+    fi
+    rm -f "$dir/$2" "$dir/wrapper.pid" "$dir/known_hosts.part" "$dir/secrets.part"
+}
+
+# The service scripts' entry: up|down|status to the functions they define.
+lab_main() {
+    local action=${1:-}
+    [ $# -gt 0 ] && shift
+    case $action in
+        up) up "$@" ;;
+        down) down ;;
+        status) status ;;
+        *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+    esac
+}
