@@ -27,8 +27,11 @@ DEB_BUILD := build-essential pkg-config libyaml-dev libpcre2-dev \
              libjansson-dev libssh-dev libsnmp-dev libnetconf2-dev \
              libyang2-dev libxml2-dev libcurl4-openssl-dev libcmocka-dev
 DEB_TEST  := clang libclang-rt-14-dev ansible-core python3-textfsm jq \
-             man-db groff-base pssh python3-netmiko
-DEB_ALL   := $(DEB_BUILD) $(DEB_TEST)
+             man-db groff-base pssh python3-netmiko bc time
+# The lab: a real sshd (with the simulated devices as forced commands),
+# its client, and sshpass for password logins in the tests.
+DEB_LAB   := openssh-server openssh-client sshpass
+DEB_ALL   := $(DEB_BUILD) $(DEB_TEST) $(DEB_LAB)
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wvla
@@ -47,6 +50,7 @@ TOOL_SRC  := $(sort $(wildcard tools/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 LAB_SRC   := $(sort $(wildcard tests/lab/*.c))
+LAB_SIM_SRC := $(sort $(wildcard tests/lab/sim/*.c))
 
 LIB_OBJ   := $(patsubst lib/%.c,$(BUILD)/obj/lib/%.o,$(LIB_SRC))
 TOOLS     := $(patsubst tools/%.c,$(BUILD)/bin/%,$(TOOL_SRC))
@@ -54,12 +58,14 @@ UNITS     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 REPLAYS   := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/replay_%,$(FUZZ_SRC))
 FUZZERS   := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 LABBINS   := $(patsubst tests/lab/%.c,$(BUILD)/lab/%,$(LAB_SRC))
+LAB_SIM_OBJ := $(patsubst tests/lab/sim/%.c,$(BUILD)/obj/lab/sim/%.o,$(LAB_SIM_SRC))
+SSH_LIBS  = $(shell pkg-config --libs libssh 2>/dev/null)
 
 SO        := $(BUILD)/lib/libnetrun.so
 AR_LIB    := $(BUILD)/lib/libnetrun.a
 
 .PHONY: all deps check test asan fuzz bench demo install uninstall clean \
-        tests-build lint-boundary
+        tests-build lint-boundary lab-build
 
 all: $(SO) $(AR_LIB) $(TOOLS) $(BUILD)/lib/netrun.pc
 
@@ -98,8 +104,12 @@ $(BUILD)/lib/netrun.pc: Makefile
 # Unit tests link the static library so they can reach internal symbols.
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(AR_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $< -o $@ $(AR_LIB) $(DEP_LIBS) \
-	    $(shell pkg-config --libs cmocka)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $< -o $@ $(TEST_EXTRA) $(AR_LIB) \
+	    $(DEP_LIBS) $(shell pkg-config --libs cmocka)
+
+# The lab simulator's unit test links the simulator core.
+$(BUILD)/tests/test_labsim: $(LAB_SIM_OBJ)
+$(BUILD)/tests/test_labsim: TEST_EXTRA = -Itests/lab/sim $(LAB_SIM_OBJ)
 
 # Fuzz targets are also built with the normal compiler and a small driver
 # so `make check` replays their corpora without clang.
@@ -107,9 +117,21 @@ $(BUILD)/tests/replay_%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) tests/fuzz/re
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $< tests/fuzz/replay.c -o $@ $(AR_LIB) $(DEP_LIBS)
 
-$(BUILD)/lab/%: tests/lab/%.c $(AR_LIB)
+# The lab programs share the device simulator core in tests/lab/sim;
+# simd also speaks SSH through libssh's server API.
+$(BUILD)/obj/lab/sim/%.o: tests/lab/sim/%.c $(wildcard tests/lab/sim/*.h) lib/buf.h Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $< -o $@ $(AR_LIB) $(DEP_LIBS)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -Itests/lab/sim -c $< -o $@
+
+$(BUILD)/lab/%: tests/lab/%.c $(wildcard tests/lab/sim/*.h) $(LAB_SIM_OBJ) $(AR_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/lab/sim $< -o $@ $(LAB_SIM_OBJ) $(AR_LIB) \
+	    $(DEP_LIBS) $(LAB_LIBS)
+
+$(BUILD)/lab/simd: LAB_LIBS = $(SSH_LIBS) -lpthread
+
+lab-build: $(LABBINS)
 
 lint-boundary:
 	@if grep -nE '#include *<(libssh|net-snmp|nc_client|libnetconf2|libyang|curl|pcre2|libxml|yaml|jansson)' tools/*.c tools/*.h 2>/dev/null; then \
