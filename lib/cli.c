@@ -428,6 +428,11 @@ int nr_cli__command(struct nr_cli *c, const char *cmd, struct nr_buf *out,
     rc = read_until(c, out, NULL, NULL, 0, deadline, 0, "command", err);
     finish_output(c, out, cmd);
     if (rc < 0) {
+        if (err->kind == NR_ERR_TIMEOUT && strcmp(err->msg, "interrupted")) {
+            nr_err_set(err, NR_ERR_TIMEOUT, "command", "no prompt after "
+                       "'%.100s' in the time allowed (%zu bytes of output "
+                       "so far)", cmd, out->len);
+        }
         return -1;
     }
     return check_errors(c, out, "command", err);
@@ -437,6 +442,14 @@ static int is_privileged(const struct nr_cli *c, const char *prompt)
 {
     return c->p->privileged == NULL ||
            nr_re__search(c->p->privileged, prompt, strlen(prompt));
+}
+
+/* A step of the login sequence gets step_ms, within the host's time. */
+static int64_t step_deadline(const struct nr_cli *c, int64_t deadline)
+{
+    int64_t d = c->o.step_ms > 0 ? nr_now_ms() + c->o.step_ms : deadline;
+
+    return d < deadline ? d : deadline;
 }
 
 static int do_enable(struct nr_cli *c, int64_t deadline, struct nr_err *err)
@@ -505,8 +518,8 @@ int nr_cli__open(struct nr_cli **out, struct nr_ssh *s,
     if (nr_ssh__shell(s, err) != 0) {
         goto out;
     }
-    if (read_until(c, &acc, NULL, prompt, sizeof(prompt), deadline, 1,
-                   "login", err) < 0) {
+    if (read_until(c, &acc, NULL, prompt, sizeof(prompt),
+                   step_deadline(c, deadline), 1, "login", err) < 0) {
         if (err->kind == NR_ERR_TIMEOUT && strcmp(err->msg, "interrupted")) {
             char tail[TAIL_MAX];
             size_t ls, tl = acc.len ? last_line(&acc, tail, 80, 1, &ls) : 0;
@@ -522,14 +535,15 @@ int nr_cli__open(struct nr_cli **out, struct nr_ssh *s,
     }
     c->privileged = is_privileged(c, prompt);
     if (!c->privileged && p->enable != NULL && o->enable_secret != NULL) {
-        if (do_enable(c, deadline, err) != 0) {
+        if (do_enable(c, step_deadline(c, deadline), err) != 0) {
             goto out;
         }
     }
     for (size_t i = 0; i < p->nsetup; i++) {
         struct nr_err e2 = NR_ERR_INIT;
 
-        if (nr_cli__command(c, p->setup[i], &acc, deadline, &e2) != 0) {
+        if (nr_cli__command(c, p->setup[i], &acc, step_deadline(c, deadline),
+                            &e2) != 0) {
             if (e2.kind != NR_ERR_COMMAND) {
                 *err = e2;
                 snprintf(err->op, sizeof(err->op), "setup");

@@ -22,12 +22,13 @@ struct nr_cli_opts {
     size_t nsecrets;
     size_t max_output;          /* per command */
     int nudge_ms;               /* silence before a newline to get a prompt */
+    int step_ms;                /* login, enable and each setup command */
     nr_cli_tap_fn tap;
     void *tap_payload;
     volatile int *stop;
 };
-#define NR_CLI_OPTS_INIT { NULL, NULL, 0, (size_t)64 << 20, 2000, NULL, \
-                           NULL, NULL }
+#define NR_CLI_OPTS_INIT { NULL, NULL, 0, (size_t)64 << 20, 2000, 60000, \
+                           NULL, NULL, NULL }
 
 struct nr_cli;
 

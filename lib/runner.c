@@ -584,10 +584,9 @@ static void run_host(struct run *r, size_t idx)
     co.stop = o->stop;
     co.tap = o->transcript_dir != NULL ? tap_fn : NULL;
     co.tap_payload = &hr;
-    /* Login, enable and setup get one command's time, not the host's. */
-    if (nr_cli__open(&cli, ssh, p, &co,
-                     min_deadline(nr_now_ms() + o->command_timeout_ms,
-                                  deadline), &hr.notes, &err) != 0) {
+    /* Login, enable and each setup command get one command's time. */
+    co.step_ms = o->command_timeout_ms;
+    if (nr_cli__open(&cli, ssh, p, &co, deadline, &hr.notes, &err) != 0) {
         goto fail;
     }
     if (config_left) {

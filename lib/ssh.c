@@ -530,15 +530,15 @@ void nr_ssh__close(struct nr_ssh *s)
 }
 
 /* Open the carrier channel from hop h-1 to hops[i] and start its pump. */
-static int tunnel(struct hop *prev, struct hop *h,
+static int tunnel(struct hop *prev, struct hop *h, const char *prev_name,
                   const struct nr_ssh_target *t, struct nr_err *err)
 {
     h->fwd = ssh_channel_new(prev->sess);
     if (h->fwd == NULL ||
         ssh_channel_open_forward(h->fwd, t->host, t->port > 0 ? t->port : 22,
                                  "127.0.0.1", 0) != SSH_OK) {
-        nr_err_set(err, NR_ERR_CONNECT, "connect", "jump host cannot "
-                   "reach %s:%d: %s", t->host,
+        nr_err_set(err, NR_ERR_CONNECT, "connect", "jump host %s cannot "
+                   "reach %s:%d: %s", prev_name, t->host,
                    t->port > 0 ? t->port : 22, ssh_get_error(prev->sess));
         return -1;
     }
@@ -695,7 +695,7 @@ int nr_ssh__connect(struct nr_ssh **out, const struct nr_ssh_target *hops,
     }
     s->n = n;
     for (size_t i = 0; i < n; i++) {
-        if (i > 0 && tunnel(&s->hops[i - 1], &s->hops[i], &hops[i], err) != 0) {
+        if (i > 0 && tunnel(&s->hops[i - 1], &s->hops[i], hops[i - 1].name, &hops[i], err) != 0) {
             goto out;
         }
         if (connect_hop(&s->hops[i], &hops[i], o, deadline, err) != 0) {

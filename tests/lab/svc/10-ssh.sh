@@ -98,6 +98,13 @@ up() {
     lab_keys
     mkdir -p "$D" "$HOMES" "$LAB_DIR/inv"
     chmod 755 "$D"
+    # The simulator runs as the lab users and reads its device files
+    # under $D: every folder above it must let them through.
+    if ! su nobody -s /bin/sh -c "test -x '$D'" 2>/dev/null; then
+        echo "ssh: $D cannot be reached by the lab users (a folder above it" \
+             "is not searchable by others); set NR_LAB_DIR elsewhere" >&2
+        return 1
+    fi
     cp "$D/id_ed25519.pub" "$D/authorized_keys"
     chmod 644 "$D/authorized_keys"
     # sshd needs privilege separation's empty directory
@@ -193,6 +200,11 @@ write_config() {  # port v6
         echo "AcceptEnv LANG LC_*"
         echo "Subsystem sftp internal-sftp"
         cat "$D/match.conf"
+        # linux1 doubles as the jump host: it may open channels to the
+        # lab's own port on loopback, nowhere else.
+        echo "Match User nrlab-linux1"
+        echo "    AllowTcpForwarding local"
+        echo "    PermitOpen 127.0.0.1:$1 [::1]:$1"
     } > "$D/sshd_config"
     /usr/sbin/sshd -t -f "$D/sshd_config"
 }
