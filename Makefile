@@ -19,7 +19,7 @@ VERSION := 0.1.0
 SOVER   := 0
 
 # Every library the project links, by pkg-config name.
-PKGS := yaml-0.1 libpcre2-8
+PKGS := yaml-0.1 libpcre2-8 netsnmp
 
 # Debian packages for building, testing and the lab. `make deps` installs
 # the missing ones; later modules add theirs here.
@@ -27,7 +27,7 @@ DEB_BUILD := build-essential pkg-config libyaml-dev libpcre2-dev \
              libjansson-dev libssh-dev libsnmp-dev libnetconf2-dev \
              libyang2-dev libxml2-dev libcurl4-openssl-dev libcmocka-dev
 DEB_TEST  := clang libclang-rt-14-dev ansible-core python3-textfsm \
-             man-db groff-base
+             man-db groff-base snmpd snmp snmpsim
 DEB_ALL   := $(DEB_BUILD) $(DEB_TEST)
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
