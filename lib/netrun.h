@@ -331,7 +331,9 @@ struct nr_snmp_req {
  * ok, oid, name, index, type, value[, text]), table one per row (host,
  * ok, table, index, columns by name), a failed agent one with ok false
  * and error; counter mode adds delta, seconds, rate.  The record is
- * valid during the call.  Return -1 (with err set) to stop the run. */
+ * valid during the call.  rec NULL means the engine is about to wait for
+ * agents: flush anything buffered.  Return -1 (with err set) to stop the
+ * run. */
 typedef int (*nr_snmp_rec_fn)(void *payload, const struct nr_rec *rec,
                               struct nr_err *err);
 

@@ -1540,8 +1540,21 @@ static int response_cb(int op, netsnmp_session *s, int reqid,
 {
     struct job *j = magic;
 
-    (void)s;
     (void)reqid;
+    (void)s;
+    if (op == NETSNMP_CALLBACK_OP_SEC_ERROR) {
+        return 1;   /* a report follows as a received message */
+    }
+    if (op == NETSNMP_CALLBACK_OP_RESEND) {
+        /* net-snmp sent the request again itself (v3 time window): it
+         * expires a timeout from now */
+        j->seq++;
+        if (heap_push(j->run, now_us() + (int64_t)j->t->timeout_ms * 1000 +
+                                  2000, j) != 0) {
+            fail_oom(j);
+        }
+        return 1;
+    }
     j->outstanding = 0;
     if (j->failed || j->run->stop) {
         j->state = J_DONE;
@@ -1571,7 +1584,10 @@ static int response_cb(int op, netsnmp_session *s, int reqid,
                    j->t->peer + (strncmp(j->t->peer, "udp6:", 5) == 0 ? 5 : 4),
                    j->tries + 1, j->tries == 0 ? "y" : "ies", j->t->timeout_ms,
                    j->t->version != SNMP_VERSION_3
-                       ? " (down, or wrong community)" : "");
+                       ? " (down, or wrong community)"
+                   : j->t->sec_level == SNMP_SEC_LEVEL_AUTHPRIV
+                       ? " (down, or wrong priv passphrase or protocol)"
+                       : "");
         job_fail(j);
         return 1;
     }
@@ -1794,6 +1810,11 @@ static void run_round(struct run *r, struct job **jobs, size_t n, int maxjobs)
             int64_t d = (r->heap[0].at - now + 999) / 1000;
 
             timeout = d < 0 ? 0 : d > 60000 ? 60000 : (int)d;
+        }
+        /* about to wait: the caller may flush what it buffered */
+        if (r->fn(r->payload, NULL, &r->stop_err) != 0) {
+            r->stop = 1;
+            continue;
         }
         pr = poll(pfd, nact, timeout);
         if (pr < 0 && errno != EINTR) {
