@@ -73,7 +73,6 @@ start_snmpd() {  # name port full(1|0)
         echo "rocommunity $COMM 127.0.0.1"
         echo "rwcommunity $RWCOMM 127.0.0.1 .1.3.6.1.2.1.1"
         echo "sysLocation netrun lab"
-        echo "sysContact lab@example.invalid"
         echo "sysName $1"
         echo "sysServices 72"
         echo "dontLogTCPWrappersConnects yes"
