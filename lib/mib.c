@@ -452,9 +452,19 @@ const struct nr_mib_obj *nr_mib__by_name(const char *name, size_t len,
 const struct nr_mib_obj *nr_mib__by_oid(const oid *num, size_t len,
                                         size_t *matched)
 {
+    /* A walk names the same column again and again: a leaf (column or
+     * scalar, which have nothing under them) that matched last time and
+     * is a prefix again is the answer. */
+    static __thread const struct ent *last;
+
+    pthread_once(&once, build);
+    if (last != NULL && last->len <= len &&
+        memcmp(last->num, num, last->len * sizeof(oid)) == 0) {
+        *matched = last->len;
+        return last->o;
+    }
     /* The deepest known object that is a prefix of num: try each prefix
      * length from the longest, a binary search each. */
-    pthread_once(&once, build);
     for (size_t l = len < NR_MIB_MAXDEPTH ? len : NR_MIB_MAXDEPTH; l > 0;
          l--) {
         size_t lo = 0, hi = NOBJS;
@@ -464,8 +474,13 @@ const struct nr_mib_obj *nr_mib__by_oid(const oid *num, size_t len,
             int c = snmp_oid_compare(ENTS[mid].num, ENTS[mid].len, num, l);
 
             if (c == 0) {
+                const struct nr_mib_obj *o = ENTS[mid].o;
+
+                if (o->kind == NR_MIB_COLUMN || o->kind == NR_MIB_SCALAR) {
+                    last = &ENTS[mid];
+                }
                 *matched = l;
-                return ENTS[mid].o;
+                return o;
             }
             if (c < 0) {
                 lo = mid + 1;
