@@ -19,7 +19,7 @@ VERSION := 0.1.0
 SOVER   := 0
 
 # Every library the project links, by pkg-config name.
-PKGS := yaml-0.1 libpcre2-8 libssh
+PKGS := yaml-0.1 libpcre2-8 libssh netsnmp
 
 # Debian packages for building, testing and the lab. `make deps` installs
 # the missing ones; later modules add theirs here.
@@ -29,8 +29,9 @@ DEB_BUILD := build-essential pkg-config libyaml-dev libpcre2-dev \
 DEB_TEST  := clang libclang-rt-14-dev ansible-core python3-textfsm jq \
              man-db groff-base pssh python3-netmiko bc time
 # The lab: a real sshd (with the simulated devices as forced commands),
-# its client, and sshpass for password logins in the tests.
-DEB_LAB   := openssh-server openssh-client sshpass
+# its client, and sshpass for password logins in the tests; snmpd and
+# snmpsim for SNMP, with net-snmp's own tools for the benchmark.
+DEB_LAB   := openssh-server openssh-client sshpass snmpd snmp snmpsim
 DEB_ALL   := $(DEB_BUILD) $(DEB_TEST) $(DEB_LAB)
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \

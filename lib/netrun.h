@@ -241,6 +241,128 @@ NR_API int nr_file_replace(const char *path, const void *data, size_t len,
                            unsigned mode, struct nr_err *err);
 
 /* ------------------------------------------------------------------ */
+/* SNMP                                                                */
+/* ------------------------------------------------------------------ */
+
+/*
+ * SNMP v1, v2c and v3 polling of many agents at once: get, walk (GETNEXT
+ * or GETBULK), table (rows pivoted by index), set, and counter mode
+ * (per-second rates of Counter32/Counter64 over repeated polls).  One
+ * thread drives every agent from its own poll() loop, at most `jobs`
+ * requests in flight.  Names in and out come from a built-in table of
+ * the common MIB objects (SNMPv2-MIB system, IF-MIB, IP-MIB, ENTITY-MIB,
+ * HOST-RESOURCES-MIB, LLDP-MIB, BGP4-MIB); no MIB file is read unless
+ * nr_snmp_load_mibs is called.  Not thread-safe: one nr_snmp_run at a
+ * time per process (net-snmp keeps v3 users in process-global state).
+ */
+struct nr_snmp_target;
+
+/* Credentials and transport settings.  Strings are borrowed for the call
+ * that takes the struct; NULL / 0 / -1 means "not set". */
+struct nr_snmp_conf {
+    const char *version;    /* "1", "2c", "3" (default 2c) */
+    const char *community;  /* v1/v2c (default "public"); a secret */
+    const char *user;       /* v3 security name */
+    const char *sec_level;  /* noAuthNoPriv|authNoPriv|authPriv; default:
+                               from the passphrases given */
+    const char *auth_proto; /* MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512 */
+    const char *auth_pass;  /* a secret */
+    const char *priv_proto; /* DES, AES, AES-192, AES-256 (and AES192C..) */
+    const char *priv_pass;  /* a secret */
+    const char *context;    /* v3 context name */
+    const char *engine_id;  /* v3 authoritative engine ID in hex (skips
+                               discovery) */
+    int port;               /* default 161 */
+    int timeout_ms;         /* per request try (default 1000) */
+    int retries;            /* tries after the first (default 2) */
+    int max_rep;            /* GETBULK max-repetitions (default 25) */
+};
+#define NR_SNMP_CONF_INIT                                                  \
+    { NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, -1, \
+      0 }
+
+/* A target named name (the record's host) at addr: "host", "host:port",
+ * "[v6addr]:port" or a bare IPv6 address.  conf's values are validated
+ * (unknown protocol, a level that needs a missing passphrase, a bad
+ * engine ID are NR_ERR_USAGE) and copied; v3 passphrases are turned into
+ * keys at once.  Caller frees *out with nr_snmp_target_free. */
+NR_API int nr_snmp_target_new(struct nr_snmp_target **out, const char *name,
+                              const char *addr,
+                              const struct nr_snmp_conf *conf,
+                              struct nr_err *err);
+/* A target from an inventory host: snmp_host (else host/ansible_host,
+ * else the name), snmp_port, snmp_version, snmp_community, snmp_user,
+ * snmp_sec_level, snmp_auth_proto, snmp_auth_pass, snmp_priv_proto,
+ * snmp_priv_pass (each secret also as *_env), snmp_context,
+ * snmp_engine_id, snmp_timeout (seconds), snmp_retries,
+ * snmp_max_repetitions.  defaults (may be NULL) fill what the inventory
+ * leaves unset. */
+NR_API int nr_snmp_target_from_host(struct nr_snmp_target **out,
+                                    const struct nr_host *h,
+                                    const struct nr_snmp_conf *defaults,
+                                    struct nr_err *err);
+NR_API void nr_snmp_target_free(struct nr_snmp_target *t);
+NR_API const char *nr_snmp_target_name(const struct nr_snmp_target *t);
+
+/* Split an ad hoc target list ("a,b:1161 [::1]:161", one per line from a
+ * file, '#' comments) into addresses.  Caller frees with
+ * nr_snmp_hosts_free. */
+NR_API int nr_snmp_hosts_split(char ***out, size_t *n, const char *text,
+                               struct nr_err *err);
+NR_API void nr_snmp_hosts_free(char **v, size_t n);
+
+enum nr_snmp_op {
+    NR_SNMP_GET,
+    NR_SNMP_WALK,     /* GETBULK on v2c/v3, GETNEXT on v1 */
+    NR_SNMP_BULKWALK, /* GETBULK; a v1 target is a usage error */
+    NR_SNMP_TABLE,    /* walk, then one record per row */
+    NR_SNMP_SET,      /* args are OID TYPE VALUE triples */
+};
+
+#define NR_SNMP_NUMERIC 0x1u /* names out as numeric OIDs only */
+#define NR_SNMP_GETNEXT 0x2u /* NR_SNMP_WALK with GETNEXT on every version */
+
+struct nr_snmp_req {
+    enum nr_snmp_op op;
+    const char *const *args; /* OIDs or names ("ifHCInOctets.3"),
+                                table names, or set triples */
+    size_t nargs;
+    int jobs;        /* requests in flight at most (default 64) */
+    double interval; /* counter mode: seconds between polls */
+    int count;       /* counter mode when > 1: number of polls */
+    unsigned flags;  /* NR_SNMP_* */
+};
+#define NR_SNMP_REQ_INIT { NR_SNMP_GET, NULL, 0, 0, 0.0, 0, 0 }
+
+/* Receives each record as it is ready: get/walk one per varbind (host,
+ * ok, oid, name, index, type, value[, text]), table one per row (host,
+ * ok, table, index, columns by name), a failed agent one with ok false
+ * and error; counter mode adds delta, seconds, rate.  The record is
+ * valid during the call.  rec NULL means the engine is about to wait for
+ * agents: flush anything buffered.  Return -1 (with err set) to stop the
+ * run. */
+typedef int (*nr_snmp_rec_fn)(void *payload, const struct nr_rec *rec,
+                              struct nr_err *err);
+
+/* Check req (names resolve, set types parse) without touching the
+ * network: NR_ERR_USAGE naming the bad argument. */
+NR_API int nr_snmp_req_check(const struct nr_snmp_req *req,
+                             struct nr_err *err);
+/* Poll every target; records go to fn.  *nfailed counts the targets
+ * that failed (each reported by a record).  -1 only when the run could
+ * not go on (fn failed, out of memory, bad request). */
+NR_API int nr_snmp_run(size_t *nfailed, struct nr_snmp_target *const *targets,
+                       size_t n, const struct nr_snmp_req *req,
+                       nr_snmp_rec_fn fn, void *payload, struct nr_err *err);
+/* The CSV header for req's records: a static list, or for a table the
+ * columns the built-in table knows.  Caller frees *out (one block). */
+NR_API int nr_snmp_columns(char ***out, size_t *n,
+                           const struct nr_snmp_req *req, struct nr_err *err);
+/* Also resolve names through the MIB files net-snmp finds (MIBDIRS,
+ * MIBS): slower start, and only useful where MIB files are installed. */
+NR_API int nr_snmp_load_mibs(struct nr_err *err);
+
+/* ------------------------------------------------------------------ */
 /* Text parsing (TextFSM)                                              */
 /* ------------------------------------------------------------------ */
 
