@@ -562,7 +562,7 @@ static int connect_hop(struct hop *h, const struct nr_ssh_target *t,
 {
     ssh_session s;
     long tmo_us;
-    int verbosity = SSH_LOG_NOLOG, no = 0;
+    int verbosity = SSH_LOG_NOLOG, no = 0, yes = 1;
 
     s = h->sess = ssh_new();
     if (s == NULL) {
@@ -570,6 +570,9 @@ static int connect_hop(struct hop *h, const struct nr_ssh_target *t,
         return -1;
     }
     ssh_options_set(s, SSH_OPTIONS_LOG_VERBOSITY, &verbosity);
+    /* An interactive exchange of small packets: Nagle would hold each
+     * one for the peer's delayed ACK, ~40 ms per turn. */
+    ssh_options_set(s, SSH_OPTIONS_NODELAY, &yes);
     if (ssh_options_set(s, SSH_OPTIONS_HOST, t->host) != SSH_OK) {
         nr_err_set(err, NR_ERR_USAGE, "connect", "bad address '%s'", t->host);
         return -1;

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -605,6 +606,9 @@ int main(int argc, char **argv)
         if (fd < 0) {
             continue;
         }
+        /* Devices answer at once: without this, Nagle holds each small
+         * reply until the client's delayed ACK (about 40 ms a turn). */
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
         if ((unsigned long)atomic_load(&srv.active) >= max_sessions) {
             close(fd);
             continue;
