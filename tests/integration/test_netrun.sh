@@ -200,6 +200,15 @@ fi
 run jump -l "$good" -e jump_host="$lx" 'show version'
 t_check "through a jump host (in-process direct-tcpip)" jqall jump '.ok'
 
+# ---- per-host SSH algorithms (ssh_config syntax) and --show-crypto --------
+run algo -l "$good" -e ssh_ciphers=aes128-ctr -e ssh_macs=hmac-sha2-256 \
+    -e 'ssh_kex=-curve25519-sha256,curve25519-sha256@libssh.org' --show-crypto 'show clock'
+t_check "ssh_ciphers/ssh_macs/ssh_kex -list apply and --show-crypto reports them" \
+    jqall algo '.ok and (.crypto | test("cipher=aes128-ctr") and test("mac=hmac-sha2-256") and (test("kex=curve25519") | not))'
+run badalgo -l "$good" -e ssh_kex=no-such-kex 'show clock'
+t_check "an unknown algorithm is a usage error naming the variable" \
+    jqall badalgo '.error.kind == "usage" and (.error.message | test("ssh_kex"))'
+
 # ---- formats, pipes, files -------------------------------------------------
 timeout 60 $NR -q -i "$INV" -l "$good" --format csv 'show clock' >"$T_TMP/csv.out"
 t_check "csv has the header and one row" \
