@@ -269,11 +269,13 @@ static void report(struct hostrun *hr, const char *command, const char *out,
     struct nr_rec *rec = nr_rec_new(hr->hc.name);
     struct nr_result res;
     struct nr_err pe = NR_ERR_INIT;
-    const struct nr_err *final = e;
+    static const struct nr_err ok = NR_ERR_INIT;
+    const struct nr_err *final = e != NULL ? e : &ok;
 
     if (rec == NULL) {
         return;
     }
+    e = final;   /* callers pass NULL for success; the callback never sees it */
     nr_rec_strz(rec, "command", command);
     /* A parse failure of good output fails the pair as a parse error. */
     if ((e == NULL || e->kind == NR_OK) && parse_err != NULL &&

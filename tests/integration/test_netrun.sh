@@ -166,6 +166,11 @@ if [ -n "$h" ]; then
     t_check "ANSI colour escapes are stripped" jqall ansi '.ok and (.output | test("\u001b") | not)'
 fi
 
+timeout 60 $NR -i "$INV" -l "$good" --config 'interface Loopback97' --out-dir "$T_TMP/odcfg" \
+    'show clock' >"$T_TMP/cfgtext.out" 2>"$T_TMP/cfgtext.err"
+t_check "text format and --out-dir with a config run (success records)" \
+    sh -c "grep -q '^=== $good: configure (ok' '$T_TMP/cfgtext.out' && test -s '$T_TMP/odcfg/$good/configure.txt'"
+
 # ---- failures before any command -----------------------------------------
 run badpw -l "$good" -e password=wrong-password -e key_file= 'show version'
 t_check "wrong password is an auth error" jqall badpw '.error.kind == "auth"'
