@@ -42,7 +42,26 @@ struct cache {
     size_t n, cap;
 };
 
+/* Per-host settings, copied out of the inventory under its lock. */
+struct hostcfg {
+    char *name, *addr, *user, *password, *key_file, *platform, *enable;
+    char *kex, *ciphers, *macs, *hostkeys, *jump;
+    int port;
+};
+
+/* What a host needs before its thread starts, resolved up front so the
+ * workers share no lock over the inventory or the profile cache. */
+struct prep {
+    struct hostcfg hc;
+    struct hostcfg jcfg[MAX_HOPS];
+    struct nr_ssh_target hops[MAX_HOPS];
+    size_t nhops;
+    const struct nr_platform *p;
+    struct nr_err err;     /* set when preparing failed */
+};
+
 struct run {
+    struct prep *prep;
     struct nr_inventory *inv;
     const char *const *names;
     size_t n;
@@ -150,13 +169,6 @@ static const struct nr_tfsm *get_template(struct run *r, const char *platform,
     free(paths);
     return t;
 }
-
-/* Per-host settings, copied out of the inventory under its lock. */
-struct hostcfg {
-    char *name, *addr, *user, *password, *key_file, *platform, *enable;
-    char *kex, *ciphers, *macs, *hostkeys, *jump;
-    int port;
-};
 
 static void hostcfg_dispose(struct hostcfg *h)
 {
@@ -403,10 +415,10 @@ static int64_t min_deadline(int64_t a, int64_t b)
 
 /* Split "a,b" jump specs into hops (each an inventory host or
  * [user@]host[:port]); the target last. */
-static int build_hops(struct hostrun *hr, struct nr_ssh_target *hops,
-                      struct hostcfg *jcfg, size_t *nhops, struct nr_err *err)
+static int build_hops(struct run *r, struct hostcfg *hc,
+                      struct nr_ssh_target *hops, struct hostcfg *jcfg,
+                      size_t *nhops, struct nr_err *err)
 {
-    struct hostcfg *hc = &hr->hc;
     size_t n = 0;
     char *list = NULL, *save = NULL, *tok;
     int rc = -1;
@@ -421,21 +433,25 @@ static int build_hops(struct hostrun *hr, struct nr_ssh_target *hops,
         for (tok = strtok_r(list, ",", &save); tok != NULL;
              tok = strtok_r(NULL, ",", &save)) {
             const char *jname = NULL;
+            struct nr_err je = NR_ERR_INIT;
 
             if (n + 1 >= MAX_HOPS) {
                 nr_err_set(err, NR_ERR_USAGE, "connect", "more than %d jump "
                            "hosts", MAX_HOPS - 1);
                 goto out;
             }
-            pthread_mutex_lock(&hr->r->inv_lock);
-            rc = nr_inventory_add_adhoc(hr->r->inv, tok, &jname, err);
-            pthread_mutex_unlock(&hr->r->inv_lock);
+            pthread_mutex_lock(&r->inv_lock);
+            rc = nr_inventory_add_adhoc(r->inv, tok, &jname, err);
+            pthread_mutex_unlock(&r->inv_lock);
             if (rc != 0) {
                 goto out;
             }
             rc = -1;
-            if (load_hostcfg(hr->r, jname, &jcfg[n], err) != 0 &&
+            /* A jump host needs no platform: only its address and
+             * credentials count. */
+            if (load_hostcfg(r, jname, &jcfg[n], &je) != 0 &&
                 jcfg[n].name == NULL) {
+                *err = je;
                 goto out;
             }
             n++;
@@ -470,9 +486,7 @@ static void run_host(struct run *r, size_t idx)
 {
     const struct nr_run_opts *o = r->o;
     struct hostrun hr;
-    struct hostcfg jcfg[MAX_HOPS];
-    struct nr_ssh_target hops[MAX_HOPS];
-    size_t nhops = 0;
+    struct prep *pr = &r->prep[idx];
     struct nr_err err = NR_ERR_INIT;
     struct nr_ssh *ssh = NULL;
     struct nr_cli *cli = NULL;
@@ -486,8 +500,8 @@ static void run_host(struct run *r, size_t idx)
     struct nr_cli_opts co = NR_CLI_OPTS_INIT;
 
     memset(&hr, 0, sizeof(hr));
-    memset(jcfg, 0, sizeof(jcfg));
     hr.r = r;
+    hr.hc = pr->hc;   /* a view: the run owns and frees the strings */
     hr.transcript = (struct nr_buf)NR_BUF_INIT(o->max_output * 2 + 4096);
     hr.notes = (struct nr_buf)NR_BUF_INIT(4096);
     deadline = min_deadline(o->host_timeout_ms > 0
@@ -496,22 +510,14 @@ static void run_host(struct run *r, size_t idx)
     if (deadline == 0) {
         deadline = INT64_MAX / 2;
     }
-    if (load_hostcfg(r, r->names[idx], &hr.hc, &err) != 0) {
-        if (hr.hc.name == NULL) {
-            hr.hc.name = strdup(r->names[idx]);
-        }
+    if (pr->err.kind != NR_OK) {
+        err = pr->err;
         goto fail;
     }
-    p = get_platform(r, hr.hc.platform, &err);
-    if (p == NULL) {
-        goto fail;
-    }
+    p = pr->p;
     if (config_left && p->exec) {
         nr_err_set(&err, NR_ERR_USAGE, "config", "platform %s runs commands "
                    "on exec channels and has no config mode", p->name);
-        goto fail;
-    }
-    if (build_hops(&hr, hops, jcfg, &nhops, &err) != 0) {
         goto fail;
     }
     so.known_hosts = o->known_hosts;
@@ -521,7 +527,7 @@ static void run_host(struct run *r, size_t idx)
     so.stop = o->stop;
     for (int attempt = 0;; attempt++) {
         nr_err_clear(&err);
-        if (nr_ssh__connect(&ssh, hops, nhops, &so, deadline, &err) == 0) {
+        if (nr_ssh__connect(&ssh, pr->hops, pr->nhops, &so, deadline, &err) == 0) {
             break;
         }
         /* Only a failure to connect is retried: auth and host-key
@@ -651,10 +657,6 @@ done:
         o->on_progress(o->payload, atomic_load(&r->done),
                        atomic_load(&r->failed), r->n);
     }
-    for (size_t i = 0; i < MAX_HOPS; i++) {
-        hostcfg_dispose(&jcfg[i]);
-    }
-    hostcfg_dispose(&hr.hc);
     nr_buf_dispose(&out);
     nr_buf_dispose(&hr.transcript);
     nr_buf_dispose(&hr.notes);
@@ -741,6 +743,23 @@ int nr_run(struct nr_inventory *inv, const char *const *names, size_t n,
                                  o->ntemplate_dirs, err) != 0) {
         goto out;
     }
+    r.prep = calloc(n > 0 ? n : 1, sizeof(*r.prep));
+    if (r.prep == NULL) {
+        nr_err_set(err, NR_ERR_LIMIT, NULL, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct prep *pr = &r.prep[i];
+
+        if (load_hostcfg(&r, names[i], &pr->hc, &pr->err) == 0 &&
+            (pr->p = get_platform(&r, pr->hc.platform, &pr->err)) != NULL) {
+            (void)build_hops(&r, &pr->hc, pr->hops, pr->jcfg, &pr->nhops,
+                             &pr->err);
+        }
+        if (pr->hc.name == NULL) {
+            pr->hc.name = strdup(names[i]);
+        }
+    }
     nth = o->jobs > 0 ? (size_t)o->jobs : 1;
     if (nth > n) {
         nth = n;
@@ -773,6 +792,13 @@ int nr_run(struct nr_inventory *inv, const char *const *names, size_t n,
     rc = 0;
 out:
     free(th);
+    for (size_t i = 0; r.prep != NULL && i < n; i++) {
+        for (size_t j = 0; j < MAX_HOPS; j++) {
+            hostcfg_dispose(&r.prep[i].jcfg[j]);
+        }
+        hostcfg_dispose(&r.prep[i].hc);
+    }
+    free(r.prep);
     cache_dispose(&r.platforms, 0);
     cache_dispose(&r.templates, 1);
     nr_tfsm_dirs_free(r.tdirs, r.ntdirs);
