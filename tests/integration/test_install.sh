@@ -23,8 +23,13 @@ cat > "$T_TMP/prog.c" <<'C'
 int main(void) { printf("%s\n", nr_version()); return 0; }
 C
 cflags=$(PKG_CONFIG_SYSROOT_DIR= PKG_CONFIG_PATH="$D$P/lib/pkgconfig" pkg-config --cflags netrun | sed "s|-I$P|-I$D$P|")
+# An instrumented library (make asan) needs an instrumented program.
+san=
+if nm -D "$D$P/lib/libnetrun.so" 2>/dev/null | grep -q __asan_init; then
+    san="-fsanitize=address,undefined"
+fi
 t_check "a program builds and runs against the installed library" \
-    sh -c "cc $cflags '$T_TMP/prog.c' -o '$T_TMP/prog' -L'$D$P/lib' -lnetrun -Wl,-rpath,'$D$P/lib' && '$T_TMP/prog' | grep -q ."
+    sh -c "cc $san $cflags '$T_TMP/prog.c' -o '$T_TMP/prog' -L'$D$P/lib' -lnetrun -Wl,-rpath,'$D$P/lib' && '$T_TMP/prog' | grep -q ."
 make -s uninstall DESTDIR="$D" PREFIX=$P >>"$T_TMP/inst.log" 2>&1
 left=$(find "$D" -type f | wc -l)
 t_check "uninstall removes every file ($left left)" test "$left" = 0

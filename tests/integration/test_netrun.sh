@@ -191,6 +191,16 @@ t_check "a closed port is a connect error" jqall closed '.error.kind == "connect
 run nohost -l 'no_such_group_xyz' 'show version'
 t_check "zero hosts matched is exit 2" test "$(rc nohost)" = 2
 
+# ---- ssh-agent: a key-only device with no key_file, the key in an agent -----
+keyonly=$(first "cisco_xr:&healthy")
+eval "$(ssh-agent -s)" >/dev/null
+ssh-add -q "$(var "$keyonly" key_file)" 2>/dev/null
+run agent -l "$keyonly" -e key_file= 'show clock'
+t_check "publickey through ssh-agent ($keyonly)" jqall agent '.ok'
+ssh-agent -k >/dev/null 2>&1; unset SSH_AUTH_SOCK SSH_AGENT_PID
+run noagent -l "$keyonly" -e key_file= 'show clock'
+t_check "and without the agent the same host is an auth error" jqall noagent '.error.kind == "auth"'
+
 # ---- exec channel ----------------------------------------------------------
 lx=$(first linux)
 run exec -l "$lx" 'uname -s' 'false'
