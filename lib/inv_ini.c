@@ -557,8 +557,9 @@ static long pending_find(struct pending *p, size_t n, const char *name)
 }
 
 /* A declared group resolves the [x:children] entries waiting for it. */
-static int resolve_pending(struct nr_inventory *inv, struct pending *p,
-                           size_t n, long at, struct nr_err *err)
+static int resolve_pending(struct nr_inventory *inv, const char *path,
+                           struct pending *p, size_t n, long at,
+                           struct nr_err *err)
 {
     struct nr_group *g = nr_inv__group(inv, p[at].name);
     long pa;
@@ -567,12 +568,12 @@ static int resolve_pending(struct nr_inventory *inv, struct pending *p,
         struct nr_group *par = nr_inv__group(inv, p[at].parents[k]);
 
         if (par != NULL && g != NULL &&
-            nr_inv__add_child(inv, par, g, err) != 0) {
+            nr_inv__add_child(inv, par, g, path, p[at].line, err) != 0) {
             return -1;
         }
         pa = pending_find(p, n, p[at].parents[k]);
         if (pa >= 0 && !p[pa].is_vars && pa != at) {
-            if (resolve_pending(inv, p, n, pa, err) != 0) {
+            if (resolve_pending(inv, path, p, n, pa, err) != 0) {
                 return -1;
             }
         }
@@ -600,7 +601,7 @@ int nr_inv__load_ini(struct nr_inventory *inv, const char *path,
     size_t gs[2], gl[2];
     int rc = -1;
 
-    if (file == NULL || nr_inv__add_group(&g, inv, "ungrouped", err) != 0) {
+    if (file == NULL || nr_inv__add_group(&g, inv, "ungrouped", NULL, 0, err) != 0) {
         goto oom;
     }
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
@@ -692,14 +693,15 @@ int nr_inv__load_ini(struct nr_inventory *inv, const char *path,
                     npend++;
                     at = (long)npend - 1;
                 }
-                if (nr_inv__add_group(&g, inv, gname, err) != 0) {
+                if (nr_inv__add_group(&g, inv, gname, path, lineno,
+                                      err) != 0) {
                     goto out;
                 }
             }
             g = nr_inv__group(inv, gname);
             if (at >= 0 && state != 1) {
                 if (!pend[at].is_vars) {
-                    if (resolve_pending(inv, pend, npend, at, err) != 0) {
+                    if (resolve_pending(inv, path, pend, npend, at, err) != 0) {
                         goto out;
                     }
                 } else {
@@ -807,7 +809,7 @@ int nr_inv__load_ini(struct nr_inventory *inv, const char *path,
             }
             cg = nr_inv__group(inv, child);
             if (cg != NULL) {
-                rc = nr_inv__add_child(inv, g, cg, err);
+                rc = nr_inv__add_child(inv, g, cg, path, lineno, err);
                 free(child);
                 if (rc != 0) {
                     rc = -1;

@@ -59,18 +59,22 @@ NR_API int nr_var_is_secret(const char *name)
 
 struct app {
     const struct nr_var *var;
-    int rank;
+    int rank;          /* the variable list it came from, in precedence
+                        * order: each group's list has its own rank */
     char layer[96];
 };
 
 struct apps {
     struct app *a;
     size_t n, cap;
+    int nlists;
 };
 
-static int app_add(struct apps *as, const struct nr_varlist *l, int rank,
+static int app_add(struct apps *as, const struct nr_varlist *l,
                    const char *prefix, const char *name)
 {
+    int rank = ++as->nlists;
+
     for (size_t i = 0; i < l->n; i++) {
         if (as->n == as->cap) {
             size_t nc = as->cap != 0 ? as->cap * 2 : 32;
@@ -153,39 +157,39 @@ static int host_apps(struct apps *as, struct nr_inventory *inv,
     if (ng > 0) {
         qsort(gs, ng, sizeof(*gs), cmp_groups);
     }
-    if (app_add(as, &all->vars, 1, "group ", "all") != 0) {
+    if (app_add(as, &all->vars, "group ", "all") != 0) {
         goto out;
     }
     for (size_t i = 0; i < ng; i++) {
-        if (app_add(as, &gs[i]->vars, 2, "group ", gs[i]->name) != 0) {
+        if (app_add(as, &gs[i]->vars, "group ", gs[i]->name) != 0) {
             goto out;
         }
     }
     for (size_t d = 0; d < inv->ndirs; d++) {
         if (all->filevars != NULL &&
-            app_add(as, &all->filevars[d], 3, "group_vars/", "all") != 0) {
+            app_add(as, &all->filevars[d], "group_vars/", "all") != 0) {
             goto out;
         }
     }
     for (size_t d = 0; d < inv->ndirs; d++) {
         for (size_t i = 0; i < ng; i++) {
             if (gs[i]->filevars != NULL &&
-                app_add(as, &gs[i]->filevars[d], 4, "group_vars/",
+                app_add(as, &gs[i]->filevars[d], "group_vars/",
                         gs[i]->name) != 0) {
                 goto out;
             }
         }
     }
-    if (app_add(as, &h->vars, 5, "host ", h->name) != 0) {
+    if (app_add(as, &h->vars, "host ", h->name) != 0) {
         goto out;
     }
     for (size_t d = 0; d < inv->ndirs; d++) {
         if (h->filevars != NULL &&
-            app_add(as, &h->filevars[d], 6, "host_vars/", h->name) != 0) {
+            app_add(as, &h->filevars[d], "host_vars/", h->name) != 0) {
             goto out;
         }
     }
-    if (app_add(as, &inv->extra, 7, "", "extra vars (-e)") != 0) {
+    if (app_add(as, &inv->extra, "", "extra vars (-e)") != 0) {
         goto out;
     }
     rc = 0;
@@ -198,7 +202,7 @@ out:
 static struct nr_val *host_vars_val(struct nr_inventory *inv,
                                     struct nr_ihost *h, unsigned flags)
 {
-    struct apps as = { NULL, 0, 0 };
+    struct apps as = { NULL, 0, 0, 0 };
     struct nr_val *m = nr_val_map();
 
     if (m == NULL || host_apps(&as, inv, h) != 0) {
@@ -399,7 +403,8 @@ static int match_one(struct hlist *res, struct nr_inventory *inv,
             char *colon, *endp;
 
             if (lb != NULL && lb > expr) {
-                colon = strpbrk(lb, ":-");
+                /* from lb + 2: "[-1]" is a negative index, not a range */
+                colon = strpbrk(lb + 2, ":-");
                 if (colon == NULL) {
                     sub_a = strtol(lb + 1, &endp, 10);
                     if (endp == expr + l - 1 && endp != lb + 1) {
@@ -762,6 +767,17 @@ int nr_inventory_select(struct nr_hostset **out, struct nr_inventory *inv,
                 goto out;
             }
         } else {
+            if (nterms + 1 >= capterms) {
+                /* an @file before this part may have filled the list */
+                size_t nc = capterms * 2 + 8;
+                char **np = realloc(terms, nc * sizeof(*np));
+
+                if (np == NULL) {
+                    goto oom;
+                }
+                terms = np;
+                capterms = nc;
+            }
             terms[nterms] = strdup(parts[i]);
             if (terms[nterms] == NULL) {
                 goto oom;
@@ -1083,7 +1099,7 @@ int nr_inventory_origin(char **out, struct nr_inventory *inv, const char *host,
                         unsigned flags, struct nr_err *err)
 {
     struct nr_ihost *h = nr_inv__host(inv, host);
-    struct apps as = { NULL, 0, 0 };
+    struct apps as = { NULL, 0, 0, 0 };
     struct nr_buf b = NR_BUF_INIT((size_t)1 << 30);
     int rc = -1, e = 0;
 
@@ -1157,7 +1173,7 @@ int nr_inventory_host(struct nr_host **out, struct nr_inventory *inv,
                       const char *name, struct nr_err *err)
 {
     struct nr_ihost *ih = nr_inv__host(inv, name);
-    struct apps as = { NULL, 0, 0 };
+    struct apps as = { NULL, 0, 0, 0 };
     struct nr_host *h = NULL;
     int rc = -1;
 

@@ -230,15 +230,40 @@ struct nr_ihost *nr_inv__host(struct nr_inventory *inv, const char *name)
     return sindex_get(inv->hindex, name);
 }
 
+/* A parse error that names where the definition is: "FILE:LINE: what",
+ * "FILE: what" when there is no line (script output), or just "what". */
+static void parse_err_at(struct nr_err *err, const char *where, int line,
+                         const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void parse_err_at(struct nr_err *err, const char *where, int line,
+                         const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (where == NULL) {
+        nr_err_set(err, NR_ERR_PARSE, NULL, "%s", msg);
+    } else if (line > 0) {
+        nr_err_set(err, NR_ERR_PARSE, NULL, "%s:%d: %s", where, line, msg);
+    } else {
+        nr_err_set(err, NR_ERR_PARSE, NULL, "%s: %s", where, msg);
+    }
+}
+
 int nr_inv__add_group(struct nr_group **out, struct nr_inventory *inv,
-                      const char *name, struct nr_err *err)
+                      const char *name, const char *where, int line,
+                      struct nr_err *err)
 {
     struct nr_group *g = nr_inv__group(inv, name);
 
     *out = NULL;
     if (g == NULL) {
         if (name[0] == '\0') {
-            nr_err_set(err, NR_ERR_PARSE, NULL, "empty group name");
+            parse_err_at(err, where, line, "empty group name");
             return -1;
         }
         g = calloc(1, sizeof(*g));
@@ -345,16 +370,17 @@ static int is_ancestor(const struct nr_group *maybe, const struct nr_group *g)
 }
 
 int nr_inv__add_child(struct nr_inventory *inv, struct nr_group *parent,
-                      struct nr_group *child, struct nr_err *err)
+                      struct nr_group *child, const char *where, int line,
+                      struct nr_err *err)
 {
     (void)inv;
     if (in_list((void *const *)parent->kids, parent->nkids, child)) {
         return 0;
     }
     if (parent == child || is_ancestor(child, parent)) {
-        nr_err_set(err, NR_ERR_PARSE, NULL,
-                   "adding group '%s' as a child of '%s' creates a loop",
-                   child->name, parent->name);
+        parse_err_at(err, where, line,
+                     "adding group '%s' as a child of '%s' creates a loop",
+                     child->name, parent->name);
         return -1;
     }
     if (PUSH(parent->kids, parent->nkids, parent->capkids, child) != 0 ||
@@ -503,7 +529,9 @@ static int yaml_section(struct nr_inventory *inv, const char *path,
                            sec->line, sec->u.map.keys[i]);
                 goto out;
             }
-            if (nr_inv__add_child(inv, g, child, err) != 0) {
+            if (nr_inv__add_child(inv, g, child, path,
+                                  cd != NULL ? cd->line : sec->line,
+                                  err) != 0) {
                 goto out;
             }
         }
@@ -567,7 +595,7 @@ static int yaml_group(struct nr_inventory *inv, const char *path,
                      "definition (a %s)", path, line, name, vt_name(data));
         return 0;
     }
-    if (nr_inv__add_group(&g, inv, name, err) != 0) {
+    if (nr_inv__add_group(&g, inv, name, path, line, err) != 0) {
         return -1;
     }
     if (data == NULL || data->t == NR_VT_NULL) {
@@ -710,7 +738,7 @@ int nr_inv__load_json_doc(struct nr_inventory *inv, const char *path,
             }
             continue;
         }
-        if (nr_inv__add_group(&g, inv, gname, err) != 0) {
+        if (nr_inv__add_group(&g, inv, gname, script, 0, err) != 0) {
             goto out;
         }
         if (gd->t != NR_VT_MAP) {
@@ -786,8 +814,9 @@ int nr_inv__load_json_doc(struct nr_inventory *inv, const char *path,
                                script, gname);
                     goto out;
                 }
-                if (nr_inv__add_group(&cg, inv, cn->u.str.s, err) != 0 ||
-                    nr_inv__add_child(inv, g, cg, err) != 0) {
+                if (nr_inv__add_group(&cg, inv, cn->u.str.s, script, 0,
+                                      err) != 0 ||
+                    nr_inv__add_child(inv, g, cg, script, 0, err) != 0) {
                     goto out;
                 }
             }
@@ -1192,7 +1221,7 @@ static int load_hostlist(struct nr_inventory *inv, const char *list,
     struct nr_group *ug;
     int rc = -1;
 
-    if (copy == NULL || nr_inv__add_group(&ug, inv, "ungrouped", err) != 0) {
+    if (copy == NULL || nr_inv__add_group(&ug, inv, "ungrouped", NULL, 0, err) != 0) {
         goto out;
     }
     for (tok = strtok_r(copy, ",", &save); tok != NULL;
@@ -1492,7 +1521,7 @@ static int reconcile(struct nr_inventory *inv, struct nr_err *err)
         struct nr_group *g = inv->groups[i];
 
         if (g != all && g->nparents == 0 &&
-            nr_inv__add_child(inv, all, g, err) != 0) {
+            nr_inv__add_child(inv, all, g, NULL, 0, err) != 0) {
             return -1;
         }
     }
@@ -1538,9 +1567,10 @@ int nr_inventory_load(struct nr_inventory **out, const char *const *sources,
     inv->gindex = calloc(1, sizeof(struct sindex));
     inv->hindex = calloc(1, sizeof(struct sindex));
     if (inv->gindex == NULL || inv->hindex == NULL ||
-        nr_inv__add_group(&g, inv, "all", err) != 0 ||
-        nr_inv__add_group(&g, inv, "ungrouped", err) != 0 ||
-        nr_inv__add_child(inv, nr_inv__group(inv, "all"), g, err) != 0) {
+        nr_inv__add_group(&g, inv, "all", NULL, 0, err) != 0 ||
+        nr_inv__add_group(&g, inv, "ungrouped", NULL, 0, err) != 0 ||
+        nr_inv__add_child(inv, nr_inv__group(inv, "all"), g, NULL, 0,
+                          err) != 0) {
         nr_err_set(err, NR_ERR_LIMIT, NULL, "out of memory");
         goto out;
     }

@@ -71,15 +71,18 @@ void nr_inv__warn(struct nr_inventory *inv, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 struct nr_group *nr_inv__group(struct nr_inventory *inv, const char *name);
 struct nr_ihost *nr_inv__host(struct nr_inventory *inv, const char *name);
+/* where/line (where may be NULL, line 0) locate parse errors. */
 int nr_inv__add_group(struct nr_group **out, struct nr_inventory *inv,
-                      const char *name, struct nr_err *err);
+                      const char *name, const char *where, int line,
+                      struct nr_err *err);
 /* Add host (created if new, with ansible_port when port > 0) to group
  * (may be NULL). */
 int nr_inv__add_host(struct nr_ihost **out, struct nr_inventory *inv,
                      const char *name, struct nr_group *group, long port,
                      const char *file, int line, struct nr_err *err);
 int nr_inv__add_child(struct nr_inventory *inv, struct nr_group *parent,
-                      struct nr_group *child, struct nr_err *err);
+                      struct nr_group *child, const char *where, int line,
+                      struct nr_err *err);
 /* Takes ownership of val. ansible_group_priority is consumed. */
 int nr_inv__set_group_var(struct nr_group *g, const char *key,
                           struct nr_val *val, const char *file, int line);

@@ -19,6 +19,8 @@ struct anchor {
 
 struct yl {
     yaml_parser_t parser;
+    const char *text;       /* the input, for the line of reader errors */
+    size_t len;
     const char *name;
     struct nr_err *err;
     nr_yaml_warn_fn warn;
@@ -51,6 +53,15 @@ static int next_event(struct yl *y, yaml_event_t *ev)
                                                      : "malformed YAML";
         int line = (int)y->parser.problem_mark.line + 1;
 
+        if (y->parser.error == YAML_READER_ERROR) {
+            /* The reader (bad UTF-8, control characters) leaves the mark
+             * alone and gives a byte offset instead. */
+            line = 1;
+            for (size_t i = 0; i < y->parser.problem_offset && i < y->len;
+                 i++) {
+                line += y->text[i] == '\n';
+            }
+        }
         if (y->parser.error == YAML_MEMORY_ERROR) {
             nr_err_set(y->err, NR_ERR_LIMIT, NULL, "%s: out of memory",
                        y->name);
@@ -824,6 +835,8 @@ int nr_yaml_load(struct nr_val **out, const char *text, size_t len,
 
     *out = NULL;
     memset(&y, 0, sizeof(y));
+    y.text = text;
+    y.len = len;
     y.name = name;
     y.err = err;
     y.warn = warn;
