@@ -195,10 +195,10 @@ t_check "zero hosts matched is exit 2" test "$(rc nohost)" = 2
 keyonly=$(first "cisco_xr:&healthy")
 eval "$(ssh-agent -s)" >/dev/null
 ssh-add -q "$(var "$keyonly" key_file)" 2>/dev/null
-run agent -l "$keyonly" -e key_file= 'show clock'
+run agent -l "$keyonly" -e key_file= 'show version'
 t_check "publickey through ssh-agent ($keyonly)" jqall agent '.ok'
 ssh-agent -k >/dev/null 2>&1; unset SSH_AUTH_SOCK SSH_AGENT_PID
-run noagent -l "$keyonly" -e key_file= 'show clock'
+run noagent -l "$keyonly" -e key_file= 'show version'
 t_check "and without the agent the same host is an auth error" jqall noagent '.error.kind == "auth"'
 
 # ---- exec channel ----------------------------------------------------------
