@@ -189,10 +189,25 @@ static int send_text(struct nr_cli *c, const char *s, size_t len,
 static int send_line(struct nr_cli *c, const char *line, int secret,
                      struct nr_err *err)
 {
-    if (send_text(c, line, strlen(line), secret, err) != 0) {
+    struct nr_buf b = NR_BUF_INIT(1 << 20);
+    int rc;
+
+    if (secret) {
+        if (send_text(c, line, strlen(line), 1, err) != 0) {
+            return -1;
+        }
+        return send_text(c, c->p->newline, strlen(c->p->newline), 0, err);
+    }
+    /* One write, so the line and its newline travel in one SSH packet
+     * and one TCP segment. */
+    if (nr_buf_adds(&b, line) != 0 || nr_buf_adds(&b, c->p->newline) != 0) {
+        nr_buf_dispose(&b);
+        nr_err_set(err, NR_ERR_LIMIT, "write", "command line too long");
         return -1;
     }
-    return send_text(c, c->p->newline, strlen(c->p->newline), 0, err);
+    rc = send_text(c, b.data, b.len, 0, err);
+    nr_buf_dispose(&b);
+    return rc;
 }
 
 /* ---- waiting for the prompt ---------------------------------------- */
