@@ -423,6 +423,13 @@ static int build_hops(struct run *r, struct hostcfg *hc,
     char *list = NULL, *save = NULL, *tok;
     int rc = -1;
 
+    /* No jump_host or -J: ssh_config's ProxyJump for the address, taken
+     * over as our own jump chain (libssh would spawn ssh for it). */
+    if (hc->jump == NULL &&
+        nr_ssh__config_jump(&hc->jump, hc->addr, r->o->ssh_config) != 0) {
+        nr_err_set(err, NR_ERR_LIMIT, "connect", "out of memory");
+        goto out;
+    }
     if (hc->jump != NULL && hc->jump[0] != '\0' &&
         strcmp(hc->jump, "none") != 0) {
         list = strdup(hc->jump);

@@ -556,6 +556,78 @@ static int tunnel(struct hop *prev, struct hop *h, const char *prev_name,
     return 0;
 }
 
+/* libssh 0.10 turns "ProxyJump a,b" into the command
+ * "ssh [-l U] [-p P] [-J a] -W '[%h]:%p' b"; read it back into a jump
+ * list "a,U@b:P" we carry in-process.  Anything else is a real
+ * ProxyCommand: *out stays NULL and the connect refuses it. */
+static char *jump_from_proxycommand(const char *pc)
+{
+    char *copy = strdup(pc), *save = NULL, *tok, *out = NULL;
+    const char *user = NULL, *port = NULL, *via = NULL, *host = NULL;
+    int ok = copy != NULL;
+
+    tok = ok ? strtok_r(copy, " ", &save) : NULL;
+    if (tok == NULL || strcmp(tok, "ssh") != 0) {
+        ok = 0;
+    }
+    while (ok && (tok = strtok_r(NULL, " ", &save)) != NULL) {
+        if (strcmp(tok, "-l") == 0) {
+            user = strtok_r(NULL, " ", &save);
+        } else if (strcmp(tok, "-p") == 0) {
+            port = strtok_r(NULL, " ", &save);
+        } else if (strcmp(tok, "-J") == 0) {
+            via = strtok_r(NULL, " ", &save);
+        } else if (strcmp(tok, "-W") == 0) {
+            tok = strtok_r(NULL, " ", &save);
+            ok = tok != NULL && strcmp(tok, "'[%h]:%p'") == 0;
+        } else if (host == NULL && tok[0] != '-') {
+            host = tok;
+        } else {
+            ok = 0;
+        }
+    }
+    if (ok && host != NULL) {
+        size_t len = strlen(host) + 64 + (via ? strlen(via) : 0) +
+                     (user ? strlen(user) : 0);
+
+        out = malloc(len);
+        if (out != NULL) {
+            snprintf(out, len, "%s%s%s%s%s%s%s", via ? via : "",
+                     via ? "," : "", user ? user : "", user ? "@" : "",
+                     host, port ? ":" : "", port ? port : "");
+        }
+    }
+    free(copy);
+    return out;
+}
+
+int nr_ssh__config_jump(char **out, const char *host, const char *config)
+{
+    ssh_session s;
+    char *pc = NULL;
+    int verbosity = SSH_LOG_NOLOG, rc = 0;
+
+    *out = NULL;
+    if (config != NULL && strcmp(config, "none") == 0) {
+        return 0;
+    }
+    s = ssh_new();
+    if (s == NULL) {
+        return -1;
+    }
+    ssh_options_set(s, SSH_OPTIONS_LOG_VERBOSITY, &verbosity);
+    if (ssh_options_set(s, SSH_OPTIONS_HOST, host) == SSH_OK &&
+        (config == NULL || access(config, R_OK) == 0) &&
+        ssh_options_parse_config(s, config) == SSH_OK &&
+        ssh_options_get(s, SSH_OPTIONS_PROXYCOMMAND, &pc) == SSH_OK &&
+        pc != NULL && strcmp(pc, "none") != 0) {
+        *out = jump_from_proxycommand(pc);
+    }
+    ssh_string_free_char(pc);
+    ssh_free(s);
+    return rc;
+}
+
 static int connect_hop(struct hop *h, const struct nr_ssh_target *t,
                        const struct nr_ssh_opts *o, int64_t deadline,
                        struct nr_err *err)
@@ -593,13 +665,16 @@ static int connect_hop(struct hop *h, const struct nr_ssh_target *t,
     {
         char *pc = NULL;
 
-        if (ssh_options_get(s, SSH_OPTIONS_PROXYCOMMAND, &pc) == SSH_OK &&
+        /* Reached through a tunnel of ours, the config's jump is the
+         * one we already took. */
+        if (h->sv[0] < 0 &&
+            ssh_options_get(s, SSH_OPTIONS_PROXYCOMMAND, &pc) == SSH_OK &&
             pc != NULL && strcmp(pc, "none") != 0) {
             ssh_string_free_char(pc);
-            nr_err_set(err, NR_ERR_USAGE, "connect", "ssh config sets "
-                       "ProxyJump/ProxyCommand for %s; netrun never spawns "
-                       "ssh: give the jump host as the jump_host variable "
-                       "or -J", t->host);
+            nr_err_set(err, NR_ERR_USAGE, "connect", "ssh config sets a "
+                       "ProxyCommand for %s; netrun never runs commands to "
+                       "connect: give the jump host as jump_host or -J "
+                       "(ProxyJump lines are taken over)", t->host);
             return -1;
         }
         ssh_string_free_char(pc);

@@ -67,6 +67,11 @@ int nr_ssh__write(struct nr_ssh *s, const char *data, size_t len,
 long nr_ssh__read(struct nr_ssh *s, char *buf, size_t cap, int timeout_ms,
                   struct nr_err *err);
 
+/* The jump chain ssh_config's ProxyJump gives host ("a,user@b:port"),
+ * so it can be carried in-process; *out NULL when there is none.  Caller
+ * frees *out. */
+int nr_ssh__config_jump(char **out, const char *host, const char *config);
+
 /* Monotonic clock in milliseconds. */
 int64_t nr_now_ms(void);
 

@@ -215,6 +215,19 @@ fi
 run jump -l "$good" -e jump_host="$lx" 'show version'
 t_check "through a jump host (in-process direct-tcpip)" jqall jump '.ok'
 
+# ---- ssh_config ProxyJump, carried in-process -----------------------------
+v6=$(names "cisco_ios" | grep v6 | head -1)
+if [ -n "$v6" ]; then
+    printf 'Host ::1\n    ProxyJump %s@127.0.0.1:%s\nHost 127.0.0.1\n    IdentityFile %s\n' \
+        "$(var "$lx" user)" "$(var "$lx" port)" "$(var "$lx" key_file)" >"$T_TMP/ssh_config"
+    run pjump -F "$T_TMP/ssh_config" -l "$v6" 'show version'
+    t_check "ssh_config ProxyJump is taken over as an in-process jump ($v6 via $lx)" jqall pjump '.ok'
+    printf 'Host ::1\n    ProxyCommand nc %%h %%p\n' >"$T_TMP/ssh_config2"
+    run pcmd -F "$T_TMP/ssh_config2" -l "$v6" 'show version'
+    t_check "a ProxyCommand is refused with a usage error" \
+        jqall pcmd '.error.kind == "usage" and (.error.message | test("ProxyCommand"))'
+fi
+
 # ---- per-host SSH algorithms (ssh_config syntax) and --show-crypto --------
 run algo -l "$good" -e ssh_ciphers=aes128-ctr -e ssh_macs=hmac-sha2-256 \
     -e 'ssh_kex=-curve25519-sha256,curve25519-sha256@libssh.org' --show-crypto 'show clock'
