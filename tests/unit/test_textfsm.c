@@ -385,14 +385,16 @@ static void splitlines_like_python(void **state)
     static const char in[] = "a\r\nb\rc\x0c" "d\n";
 
     (void)state;
-    assert_int_equal(nr_tfsm__lines(&text, &lines, &n, in, sizeof(in) - 1),
+    assert_int_equal(nr_tfsm__lines(&text, NULL, &lines, NULL, &n, in,
+                                    sizeof(in) - 1),
                      0);
     assert_int_equal(n, 4);
     assert_int_equal(lines[3].len, 1);
     assert_memory_equal(lines[3].p, "d", 1);
     free(text);
     free(lines);
-    assert_int_equal(nr_tfsm__lines(&text, &lines, &n, "x\n\n", 3), 0);
+    assert_int_equal(
+        nr_tfsm__lines(&text, NULL, &lines, NULL, &n, "x\n\n", 3), 0);
     assert_int_equal(n, 2);
     free(text);
     free(lines);
