@@ -51,6 +51,7 @@ static size_t cache_count;
 #define MD_POOL 4
 static pcre2_match_data *md_pool[MD_POOL];
 static size_t md_pool_count;
+static pcre2_compile_context *compile_ctx;
 /* Likewise blocks of memory for a parse's text, lines and records: a
  * fresh malloc of these sizes often grows the heap and faults its pages
  * in again, which costs more than parsing a small input. */
@@ -693,9 +694,11 @@ static size_t hash_key(const char *s, size_t n)
 
 static int cache_grow(void)
 {
-    /* Rehashing is cheap (hashes are kept), but start large enough for
-     * a whole template collection (ntc-templates: ~4,500 patterns). */
-    size_t nsize = cache_size ? cache_size * 2 : 8192;
+    /* Rehashing is cheap (hashes are kept): start small, as clearing
+     * and faulting in a table for a whole template collection
+     * (ntc-templates: ~4,500 patterns) costs more than a first small
+     * template's compile. */
+    size_t nsize = cache_size ? cache_size * 2 : 256;
     struct nr_tfsm__re **nt = calloc(nsize, sizeof(*nt));
     struct nr_tfsm__re *e, *next;
     size_t i, h;
@@ -740,12 +743,16 @@ static struct nr_tfsm__re *re_compile(const char *key, size_t patlen,
     PCRE2_UCHAR msg[160];
 
     re = calloc(1, sizeof(*re));
-    cc = pcre2_compile_context_create(NULL);
+    /* One context for all (the cache lock is held). */
+    if (compile_ctx == NULL &&
+        (compile_ctx = pcre2_compile_context_create(NULL)) != NULL) {
+        pcre2_set_newline(compile_ctx, PCRE2_NEWLINE_LF);
+    }
+    cc = compile_ctx;
     if (re == NULL || cc == NULL) {
         snprintf(why, whylen, "out of memory");
         goto fail;
     }
-    pcre2_set_newline(cc, PCRE2_NEWLINE_LF);
     /* The key is the translated pattern followed by the flags. */
     re->code = pcre2_compile((PCRE2_SPTR)key, patlen, flags, &ec, &eo, cc);
     if (re->code == NULL) {
@@ -762,10 +769,8 @@ static struct nr_tfsm__re *re_compile(const char *key, size_t patlen,
     }
     memcpy(re->key, key, keylen);
     re->keylen = keylen;
-    pcre2_compile_context_free(cc);
     return re;
 fail:
-    pcre2_compile_context_free(cc);
     if (re != NULL) {
         pcre2_code_free(re->code);
         free(re);
@@ -873,6 +878,8 @@ void nr_tfsm__re_put(struct nr_tfsm__re *re)
             while (block_count > 0) {
                 free(block_pool[--block_count].p);
             }
+            pcre2_compile_context_free(compile_ctx);
+            compile_ctx = NULL;
         }
     }
     pthread_mutex_unlock(&cache_lock);
