@@ -283,6 +283,11 @@ struct nr_tfsm_records {
     struct nr_tfsm__arena arena;
 };
 
+/* Does the filter rule line out a match on line?  (1: PCRE2 cannot
+ * match there; 0: ask PCRE2.) */
+int nr_tfsm__filter_rejects(const struct nr_tfsm__filter *f,
+                            const struct nr_tfsm__str *line);
+
 /* Input split into lines as Python's str.splitlines() would after
  * universal-newline reading; invalid UTF-8 becomes U+FFFD. */
 int nr_tfsm__lines(char **text, size_t *textcap, struct nr_tfsm__str **lines,

@@ -570,32 +570,37 @@ static int outside_alphabet(const struct nr_tfsm__filter *ru,
     return 0;
 }
 
+int nr_tfsm__filter_rejects(const struct nr_tfsm__filter *f,
+                            const struct nr_tfsm__str *line)
+{
+    unsigned char c0 = line->len > 0 ? (unsigned char)line->p[0] : 0;
+
+    if (f->has_first &&
+        (line->len == 0 || !(f->first[c0 >> 6] & ((uint64_t)1 << (c0 & 63))))) {
+        return 1;
+    }
+    if (f->prefixlen > 0 && !prefix_may_match(f, line)) {
+        return 1;
+    }
+    if (f->has_alpha && outside_alphabet(f, line)) {
+        return 1;
+    }
+    return f->reqlen > 0 &&
+           (f->reqlen > line->len ||
+            memmem(line->p, line->len, f->req, f->reqlen) == NULL);
+}
+
 /* One rule against one line: 1 matched, 0 not, -1 error. */
 static int try_rule(struct run *r, const struct nr_tfsm__rule *ru,
                     const struct nr_tfsm__str *line, size_t lineno)
 {
-    const struct nr_tfsm__filter *f = &ru->re->filt;
     PCRE2_SIZE *ov;
     struct nr_tfsm__str s;
     char shown[160];
     size_t k;
     int m;
 
-    if (f->has_first &&
-        (line->len == 0 ||
-         !(f->first[(unsigned char)line->p[0] >> 6] &
-           ((uint64_t)1 << ((unsigned char)line->p[0] & 63))))) {
-        return 0;
-    }
-    if (f->prefixlen > 0 && !prefix_may_match(f, line)) {
-        return 0;
-    }
-    if (f->has_alpha && outside_alphabet(f, line)) {
-        return 0;
-    }
-    if (f->reqlen > 0 &&
-        (f->reqlen > line->len ||
-         memmem(line->p, line->len, f->req, f->reqlen) == NULL)) {
+    if (nr_tfsm__filter_rejects(&ru->re->filt, line)) {
         return 0;
     }
     /* This rule's calls so far, spread over the lines left. */

@@ -77,6 +77,12 @@ mism = [k for k in keys if c[k][2] != p[k][2]]
 print("record-count mismatches (first template): %d" % len(mism))
 PYEOF
 
+echo "-- pre-checks against PCRE2"
+${CC:-cc} -std=gnu11 -O2 -Ilib tests/bench/parse/filters.c -o "$tmp/filters" \
+    "$BUILD/lib/libnetrun.a" $(pkg-config --libs libpcre2-8 yaml-0.1) -lpthread \
+    || exit 1
+"$tmp/filters" "$CORPUS" || exit 1
+
 echo "-- large input"
 # The single-template case with the most records whose output can be
 # repeated (a template may reject a second header): its records then grow
