@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "textfsm.h"
@@ -692,14 +693,31 @@ static size_t hash_key(const char *s, size_t n)
     return h;
 }
 
+static struct nr_tfsm__re **table_alloc(size_t n)
+{
+    void *p = mmap(NULL, n * sizeof(struct nr_tfsm__re *),
+                   PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static void table_free(struct nr_tfsm__re **t, size_t n)
+{
+    if (t != NULL) {
+        munmap(t, n * sizeof(*t));
+    }
+}
+
 static int cache_grow(void)
 {
-    /* Rehashing is cheap (hashes are kept): start small, as clearing
-     * and faulting in a table for a whole template collection
-     * (ntc-templates: ~4,500 patterns) costs more than a first small
-     * template's compile. */
-    size_t nsize = cache_size ? cache_size * 2 : 256;
-    struct nr_tfsm__re **nt = calloc(nsize, sizeof(*nt));
+    /* Large enough for a whole template collection (ntc-templates:
+     * ~4,500 patterns), as a rehash walks every entry and would land on
+     * one template's compile.  Mapped, not calloc'd: the kernel's zero
+     * pages are faulted in as buckets are used, where clearing the table
+     * up front would cost more than a first small template's compile. */
+    size_t nsize = cache_size ? cache_size * 2 : 8192;
+    struct nr_tfsm__re **nt = table_alloc(nsize);
     struct nr_tfsm__re *e, *next;
     size_t i, h;
 
@@ -714,7 +732,7 @@ static int cache_grow(void)
             nt[h] = e;
         }
     }
-    free(cache_tab);
+    table_free(cache_tab, cache_size);
     cache_tab = nt;
     cache_size = nsize;
     return 0;
@@ -869,7 +887,7 @@ void nr_tfsm__re_put(struct nr_tfsm__re *re)
         re_destroy(re);
         if (cache_count == 0) {
             /* Leave nothing behind once the last template is gone. */
-            free(cache_tab);
+            table_free(cache_tab, cache_size);
             cache_tab = NULL;
             cache_size = 0;
             while (md_pool_count > 0) {
