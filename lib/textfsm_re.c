@@ -29,9 +29,12 @@
 #define SPENT_FACTOR 3u
 
 /* Python's re spends seconds on the worst corpus inputs; PCRE2 needs far
- * fewer steps, so this only stops input built to explode. */
+ * fewer steps, so this only stops input built to explode.  An
+ * interpreted call that needs more than PROBE_LIMIT steps (some
+ * microseconds) marks a backtracking pattern, JIT-compiled at once: the
+ * timed first calls may have been cheap lines and underrate it. */
 #define MATCH_LIMIT 20000000u
-#define PROBE_LIMIT 20000u
+#define PROBE_LIMIT 5000u
 #define DEPTH_LIMIT 2000000u
 
 static uint64_t now_ns(void)
