@@ -45,7 +45,7 @@ void *nr_tfsm__alloc(struct nr_tfsm__arena *a, size_t n)
 {
     struct nr_tfsm__chunk *c = a->head;
     size_t need = (n + 15) & ~(size_t)15;
-    size_t sz;
+    size_t sz, got;
 
     if (c == NULL || c->size - c->used < need) {
         /* Start small (most results are a few records) and double up
@@ -56,13 +56,13 @@ void *nr_tfsm__alloc(struct nr_tfsm__arena *a, size_t n)
         if (sz < need) {
             sz = need;
         }
-        c = nr_tfsm__big_alloc(sizeof(*c) + sz);
+        c = nr_tfsm__block_get(sizeof(*c) + sz, &got);
         if (c == NULL) {
             return NULL;
         }
         c->next = a->head;
         c->used = 0;
-        c->size = sz;
+        c->size = got - sizeof(*c);
         a->head = c;
     }
     c->used += need;
@@ -76,7 +76,7 @@ void nr_tfsm__arena_dispose(struct nr_tfsm__arena *a)
 
     while (c != NULL) {
         next = c->next;
-        free(c);
+        nr_tfsm__block_put(c, sizeof(*c) + c->size);
         c = next;
     }
     a->head = NULL;
@@ -679,10 +679,6 @@ static int parse_rule(struct reader *r, struct nr_tfsm__tpl *t,
     if (substitute(r, t, s, mlen, &pat) != 0) {
         goto out;
     }
-    nr_tfsm__re_prefix(nr_buf_str(&pat), pat.len, ru->prefix, &ru->prefixlen,
-                       sizeof(ru->prefix), &ru->prefix_ws);
-    ru->has_alpha = nr_tfsm__re_alphabet(nr_buf_str(&pat), pat.len, ru->alpha,
-                                         &ru->alpha_nonascii) == 0;
     if (nr_tfsm__re_get(&ru->re, nr_buf_str(&pat), pat.len, nm, 1, r->why,
                         sizeof(r->why)) != 0) {
         syntax(r, "invalid regular expression: %s", r->why);

@@ -42,6 +42,21 @@ void nr_tfsm__names_dispose(struct nr_tfsm__names *nm);
 int nr_tfsm__names_add(struct nr_tfsm__names *nm, const char *s, size_t len,
                        size_t *idx);
 
+/* Cheap checks that let a rule skip lines PCRE2 could not match (see
+ * nr_tfsm__filter_init); each is exact in the safe direction. */
+struct nr_tfsm__filter {
+    int has_first;           /* first[] holds the possible first bytes */
+    uint64_t first[4];
+    char prefix[16];         /* the literal a match starts with */
+    size_t prefixlen;
+    int prefix_ws;           /* after "\s*" (1) or "\s+" (2) */
+    char req[16];            /* a literal every match contains */
+    size_t reqlen;
+    int has_alpha;           /* the whole line is drawn from alpha[] */
+    int alpha_nonascii;
+    uint64_t alpha[2];
+};
+
 /* A compiled pattern shared through the process-wide cache.  code is
  * never JIT-compiled; jit becomes a JIT-compiled copy once the pattern
  * has run often enough to be worth it. */
@@ -54,6 +69,7 @@ struct nr_tfsm__re {
     uint64_t jit_ns;               /* estimated cost of a JIT compile */
     _Atomic int jit_state;   /* 0 not tried, 1 done, 2 failed */
     uint32_t ngroups;        /* capture groups */
+    struct nr_tfsm__filter filt;   /* as a rule, anchored at line start */
     char *key;
     size_t keylen;
     size_t hash;
@@ -87,6 +103,31 @@ int nr_tfsm__re_match(struct nr_tfsm__re *re, const char *subj, size_t len,
  * or 2 when the literal comes after leading "\s*" or "\s+". */
 void nr_tfsm__re_prefix(const char *pat, size_t len, char *prefix,
                         size_t *plen, size_t max, int *ws);
+
+/* Match data with room for at least `pairs` ovector pairs, reused
+ * across parses; give it back with nr_tfsm__md_put (NULL: no memory). */
+pcre2_match_data *nr_tfsm__md_get(uint32_t pairs);
+void nr_tfsm__md_put(pcre2_match_data *md);
+
+/* A block of at least n bytes (*got: its size), from those given back
+ * with nr_tfsm__block_put while templates are loaded, else malloc'd:
+ * free() may also release it. */
+void *nr_tfsm__block_get(size_t n, size_t *got);
+void nr_tfsm__block_put(void *p, size_t n);
+
+/* The bytes a match (of a rule, anchored at the line start) can start
+ * with, as a 256-bit set: 0, or -1 when the pattern is not understood
+ * well enough to say (then PCRE2 decides alone).  Exact in the safe
+ * direction: never leaves out a byte PCRE2 could match there. */
+int nr_tfsm__re_first(const char *pat, size_t len, uint64_t bits[4]);
+/* The longest literal (at most max bytes) that every match contains,
+ * stored in lit; its length (0: none known) and its offset in pat. */
+size_t nr_tfsm__re_required(const char *pat, size_t len, char *lit,
+                            size_t max, size_t *at);
+
+/* All the checks for the rule pattern pat (Python syntax). */
+void nr_tfsm__filter_init(struct nr_tfsm__filter *f, const char *pat,
+                          size_t len);
 
 /* When a rule must consume the whole line (it ends in a top-level "$")
  * and uses only positive classes and literals, the set of characters it
@@ -144,12 +185,6 @@ struct nr_tfsm__rule {
     char *message;           /* Error text (with its quotes), or NULL */
     struct nr_tfsm__assign *assign;
     size_t nassign;
-    char prefix[16];
-    size_t prefixlen;
-    int prefix_ws;
-    int has_alpha;
-    int alpha_nonascii;
-    uint64_t alpha[2];
 };
 
 struct nr_tfsm__state {
@@ -244,13 +279,19 @@ struct nr_tfsm_records {
     size_t nrows;
     size_t caprows;
     char *text;              /* the normalised input the cells point into */
+    size_t textcap;          /* its allocated size */
     struct nr_tfsm__arena arena;
 };
 
+/* Does the filter rule line out a match on line?  (1: PCRE2 cannot
+ * match there; 0: ask PCRE2.) */
+int nr_tfsm__filter_rejects(const struct nr_tfsm__filter *f,
+                            const struct nr_tfsm__str *line);
+
 /* Input split into lines as Python's str.splitlines() would after
  * universal-newline reading; invalid UTF-8 becomes U+FFFD. */
-int nr_tfsm__lines(char **text, struct nr_tfsm__str **lines, size_t *n,
-                   const char *in, size_t len);
+int nr_tfsm__lines(char **text, size_t *textcap, struct nr_tfsm__str **lines,
+                   size_t *linecap, size_t *n, const char *in, size_t len);
 
 /* Run one template over lines; appends rows to a fresh table whose
  * columns are that template's Values. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "textfsm.h"
@@ -28,9 +29,12 @@
 #define SPENT_FACTOR 3u
 
 /* Python's re spends seconds on the worst corpus inputs; PCRE2 needs far
- * fewer steps, so this only stops input built to explode. */
+ * fewer steps, so this only stops input built to explode.  An
+ * interpreted call that needs more than PROBE_LIMIT steps (some
+ * microseconds) marks a backtracking pattern, JIT-compiled at once: the
+ * timed first calls may have been cheap lines and underrate it. */
 #define MATCH_LIMIT 20000000u
-#define PROBE_LIMIT 20000u
+#define PROBE_LIMIT 5000u
 #define DEPTH_LIMIT 2000000u
 
 static uint64_t now_ns(void)
@@ -45,6 +49,23 @@ static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct nr_tfsm__re **cache_tab;
 static size_t cache_size;
 static size_t cache_count;
+/* Match data kept between parses (under cache_lock): pcre2_match keeps
+ * its backtracking frames in it, allocated (20 KiB and up) on first
+ * use, so a fresh one per parse costs a malloc and page faults. */
+#define MD_POOL 4
+static pcre2_match_data *md_pool[MD_POOL];
+static size_t md_pool_count;
+static pcre2_compile_context *compile_ctx;
+/* Likewise blocks of memory for a parse's text, lines and records: a
+ * fresh malloc of these sizes often grows the heap and faults its pages
+ * in again, which costs more than parsing a small input. */
+#define BLOCK_POOL 8
+#define BLOCK_MAX ((size_t)1 << 20)
+static struct {
+    void *p;
+    size_t n;
+} block_pool[BLOCK_POOL];
+static size_t block_count;
 
 /* ------------------------------------------------------------------ */
 /* Group names                                                         */
@@ -675,12 +696,31 @@ static size_t hash_key(const char *s, size_t n)
     return h;
 }
 
+static struct nr_tfsm__re **table_alloc(size_t n)
+{
+    void *p = mmap(NULL, n * sizeof(struct nr_tfsm__re *),
+                   PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static void table_free(struct nr_tfsm__re **t, size_t n)
+{
+    if (t != NULL) {
+        munmap(t, n * sizeof(*t));
+    }
+}
+
 static int cache_grow(void)
 {
-    /* Rehashing is cheap (hashes are kept), but start large enough for
-     * a whole template collection (ntc-templates: ~4,500 patterns). */
+    /* Large enough for a whole template collection (ntc-templates:
+     * ~4,500 patterns), as a rehash walks every entry and would land on
+     * one template's compile.  Mapped, not calloc'd: the kernel's zero
+     * pages are faulted in as buckets are used, where clearing the table
+     * up front would cost more than a first small template's compile. */
     size_t nsize = cache_size ? cache_size * 2 : 8192;
-    struct nr_tfsm__re **nt = calloc(nsize, sizeof(*nt));
+    struct nr_tfsm__re **nt = table_alloc(nsize);
     struct nr_tfsm__re *e, *next;
     size_t i, h;
 
@@ -695,7 +735,7 @@ static int cache_grow(void)
             nt[h] = e;
         }
     }
-    free(cache_tab);
+    table_free(cache_tab, cache_size);
     cache_tab = nt;
     cache_size = nsize;
     return 0;
@@ -724,12 +764,16 @@ static struct nr_tfsm__re *re_compile(const char *key, size_t patlen,
     PCRE2_UCHAR msg[160];
 
     re = calloc(1, sizeof(*re));
-    cc = pcre2_compile_context_create(NULL);
+    /* One context for all (the cache lock is held). */
+    if (compile_ctx == NULL &&
+        (compile_ctx = pcre2_compile_context_create(NULL)) != NULL) {
+        pcre2_set_newline(compile_ctx, PCRE2_NEWLINE_LF);
+    }
+    cc = compile_ctx;
     if (re == NULL || cc == NULL) {
         snprintf(why, whylen, "out of memory");
         goto fail;
     }
-    pcre2_set_newline(cc, PCRE2_NEWLINE_LF);
     /* The key is the translated pattern followed by the flags. */
     re->code = pcre2_compile((PCRE2_SPTR)key, patlen, flags, &ec, &eo, cc);
     if (re->code == NULL) {
@@ -746,10 +790,8 @@ static struct nr_tfsm__re *re_compile(const char *key, size_t patlen,
     }
     memcpy(re->key, key, keylen);
     re->keylen = keylen;
-    pcre2_compile_context_free(cc);
     return re;
 fail:
-    pcre2_compile_context_free(cc);
     if (re != NULL) {
         pcre2_code_free(re->code);
         free(re);
@@ -810,6 +852,7 @@ int nr_tfsm__re_get(struct nr_tfsm__re **out, const char *pat, size_t len,
         if (e == NULL) {
             goto out;
         }
+        nr_tfsm__filter_init(&e->filt, pat, len);
         e->hash = hash;
         e->next = cache_tab[h];
         cache_tab[h] = e;
@@ -847,12 +890,121 @@ void nr_tfsm__re_put(struct nr_tfsm__re *re)
         re_destroy(re);
         if (cache_count == 0) {
             /* Leave nothing behind once the last template is gone. */
-            free(cache_tab);
+            table_free(cache_tab, cache_size);
             cache_tab = NULL;
             cache_size = 0;
+            while (md_pool_count > 0) {
+                pcre2_match_data_free(md_pool[--md_pool_count]);
+            }
+            while (block_count > 0) {
+                free(block_pool[--block_count].p);
+            }
+            pcre2_compile_context_free(compile_ctx);
+            compile_ctx = NULL;
         }
     }
     pthread_mutex_unlock(&cache_lock);
+}
+
+pcre2_match_data *nr_tfsm__md_get(uint32_t pairs)
+{
+    pcre2_match_data *md = NULL;
+    size_t i;
+
+    pthread_mutex_lock(&cache_lock);
+    for (i = md_pool_count; i-- > 0;) {
+        if (pcre2_get_ovector_count(md_pool[i]) >= pairs) {
+            md = md_pool[i];
+            md_pool[i] = md_pool[--md_pool_count];
+            break;
+        }
+    }
+    pthread_mutex_unlock(&cache_lock);
+    if (md == NULL) {
+        /* Room for a few more groups than asked: the next template's
+         * rules may have them, and the data can then be reused. */
+        md = pcre2_match_data_create(pairs < 32 ? 32 : pairs, NULL);
+    }
+    return md;
+}
+
+void nr_tfsm__md_put(pcre2_match_data *md)
+{
+    if (md == NULL) {
+        return;
+    }
+    pthread_mutex_lock(&cache_lock);
+    /* Kept only while some template holds a pattern: the pool is
+     * emptied with the cache. */
+    if (cache_count > 0 && md_pool_count < MD_POOL) {
+        md_pool[md_pool_count++] = md;
+        md = NULL;
+    }
+    pthread_mutex_unlock(&cache_lock);
+    pcre2_match_data_free(md);
+}
+
+void *nr_tfsm__block_get(size_t n, size_t *got)
+{
+    void *p = NULL;
+    size_t i, best = BLOCK_POOL;
+
+    if (n <= BLOCK_MAX) {
+        pthread_mutex_lock(&cache_lock);
+        /* The smallest that fits. */
+        for (i = 0; i < block_count; i++) {
+            if (block_pool[i].n >= n &&
+                (best == BLOCK_POOL || block_pool[i].n < block_pool[best].n)) {
+                best = i;
+            }
+        }
+        if (best < BLOCK_POOL) {
+            p = block_pool[best].p;
+            n = block_pool[best].n;
+            block_pool[best] = block_pool[--block_count];
+        }
+        pthread_mutex_unlock(&cache_lock);
+        if (p != NULL) {
+            *got = n;
+            return p;
+        }
+    }
+    p = nr_tfsm__big_alloc(n);
+    *got = n;
+    return p;
+}
+
+void nr_tfsm__block_put(void *p, size_t n)
+{
+    size_t i, small = 0;
+
+    if (p == NULL) {
+        return;
+    }
+    if (n <= BLOCK_MAX) {
+        pthread_mutex_lock(&cache_lock);
+        if (cache_count > 0 && block_count == BLOCK_POOL) {
+            /* Full: keep the larger, which serve more requests. */
+            for (i = 1; i < block_count; i++) {
+                if (block_pool[i].n < block_pool[small].n) {
+                    small = i;
+                }
+            }
+            if (block_pool[small].n < n) {
+                void *old = block_pool[small].p;
+                block_pool[small].p = p;
+                block_pool[small].n = n;
+                p = old;
+            }
+        } else if (cache_count > 0) {
+            block_pool[block_count].p = p;
+            block_pool[block_count].n = n;
+            block_count++;
+            p = NULL;
+        }
+        pthread_mutex_unlock(&cache_lock);
+    }
+    free(p);
 }
 
 /* Compile a JIT copy once; the interpreted original stays for threads
@@ -1141,4 +1293,350 @@ int nr_tfsm__re_alphabet(const char *p, size_t len, uint64_t bits[2],
     bits[1] = a.bits[1];
     *nonascii = a.nonascii;
     return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Pre-checks: the bytes a match can start with, a literal it needs   */
+/* ------------------------------------------------------------------ */
+
+/* An inline flag group such as "(?i)" or "(?x)" changes how the rest
+ * reads (case, white space, comments): the pre-checks then give up. */
+static int has_inline_flags(const char *p, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i + 2 < len; i++) {
+        if (p[i] == '\\') {
+            i++;
+        } else if (p[i] == '(' && p[i + 1] == '?' &&
+                   strchr(":P=!<", p[i + 2]) == NULL) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Past the class opening at p[i] ('['): the index after its ']', or 0
+ * when it does not close. */
+static size_t class_end(const char *p, size_t len, size_t i)
+{
+    i++;
+    if (i < len && p[i] == '^') {
+        i++;
+    }
+    if (i < len && p[i] == ']') {
+        i++;
+    }
+    for (; i < len; i++) {
+        if (p[i] == '\\') {
+            i++;
+        } else if (p[i] == ']') {
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+/* Past the group opening at p[i] ('('): the index after its ')', or 0. */
+static size_t group_end(const char *p, size_t len, size_t i)
+{
+    int depth = 0;
+
+    for (; i < len; i++) {
+        if (p[i] == '\\') {
+            i++;
+        } else if (p[i] == '[') {
+            i = class_end(p, len, i);
+            if (i == 0) {
+                return 0;
+            }
+            i--;
+        } else if (p[i] == '(') {
+            depth++;
+        } else if (p[i] == ')' && --depth == 0) {
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+/* Could the quantifier at p[i] (if any) repeat zero times? */
+static int may_repeat_zero(const char *p, size_t len, size_t i)
+{
+    if (i >= len) {
+        return 0;
+    }
+    if (p[i] == '?' || p[i] == '*') {
+        return 1;
+    }
+    if (p[i] == '{' && i + 1 < len) {
+        /* "{0", "{,": none may do; "{2,5}" needs two. */
+        return p[i + 1] == '0' || p[i + 1] == ',';
+    }
+    return 0;
+}
+
+static void set_bit(uint64_t b[4], unsigned c)
+{
+    b[c >> 6] |= (uint64_t)1 << (c & 63);
+}
+
+static void set_high(uint64_t b[4])
+{
+    /* Every byte of a UTF-8 sequence: Unicode classes and case may
+     * match any non-ASCII character. */
+    b[2] = b[3] = ~(uint64_t)0;
+}
+
+/* \s \S \d \w and non-alphanumeric escapes (the character itself);
+ * -1 for anything else.  Supersets: Python's and PCRE2's Unicode
+ * classes may take any non-ASCII character. */
+static int first_escape(uint64_t b[4], unsigned c)
+{
+    unsigned k;
+
+    if (c >= 0x80) {
+        set_bit(b, c);
+        return 0;
+    }
+    if (c == 's') {
+        for (k = 0x09; k <= 0x0d; k++) {
+            set_bit(b, k);
+        }
+        for (k = 0x1c; k <= 0x20; k++) {
+            set_bit(b, k);
+        }
+    } else if (c == 'S') {
+        for (k = 0; k < 0x80; k++) {
+            if (!(k >= 0x09 && k <= 0x0d) && k != 0x20) {
+                set_bit(b, k);
+            }
+        }
+    } else if (c == 'd') {
+        for (k = '0'; k <= '9'; k++) {
+            set_bit(b, k);
+        }
+    } else if (c == 'w') {
+        for (k = 0; k < 0x80; k++) {
+            if (is_alpha((int)k) || is_digit((int)k) || k == '_') {
+                set_bit(b, k);
+            }
+        }
+    } else if (is_alpha((int)c) || is_digit((int)c)) {
+        return -1;
+    } else {
+        set_bit(b, c);
+        return 0;
+    }
+    set_high(b);
+    return 0;
+}
+
+/* A non-negated class of ASCII characters, ranges and the escapes
+ * first_escape knows; -1 otherwise. */
+static int first_class(uint64_t b[4], const char *p, size_t st, size_t end)
+{
+    size_t i = st + 1;
+    unsigned c, hi, k;
+
+    if (i < end && p[i] == '^') {
+        return -1;
+    }
+    for (; i < end - 1; i++) {
+        c = (unsigned char)p[i];
+        if (c == '\\') {
+            if (++i >= end - 1 || first_escape(b, (unsigned char)p[i]) != 0) {
+                return -1;
+            }
+            continue;
+        }
+        if (c >= 0x80) {
+            set_high(b);
+            continue;
+        }
+        if (i + 2 < end - 1 && p[i + 1] == '-') {
+            hi = (unsigned char)p[i + 2];
+            if (hi >= 0x80 || hi == '\\' || hi < c) {
+                return -1;
+            }
+            for (k = c; k <= hi; k++) {
+                set_bit(b, k);
+            }
+            i += 2;
+            continue;
+        }
+        set_bit(b, c);
+    }
+    return 0;
+}
+
+/* The first thing a match of p[i..len) consumes, as a byte set. */
+static int first_set(uint64_t b[4], const char *p, size_t len, size_t i,
+                     int depth)
+{
+    size_t end;
+    unsigned c;
+
+    while (i < len && p[i] == '^') {
+        i++;
+    }
+    if (i >= len || depth > 8) {
+        return -1;
+    }
+    c = (unsigned char)p[i];
+    if (c == '(') {
+        size_t in = i + 1;
+        end = group_end(p, len, i);
+        if (end == 0 || may_repeat_zero(p, len, end)) {
+            return -1;
+        }
+        if (in + 1 < end && p[in] == '?') {
+            if (p[in + 1] == ':') {
+                in += 2;
+            } else if (p[in + 1] == 'P' && in + 2 < end && p[in + 2] == '<') {
+                while (in < end && p[in] != '>') {
+                    in++;
+                }
+                in++;
+            } else {
+                return -1;
+            }
+        }
+        /* The group's own content, without its ")". */
+        if (in >= end - 1 || top_level_alt(p + in, end - 1 - in)) {
+            return -1;
+        }
+        return first_set(b, p, end - 1, in, depth + 1);
+    }
+    if (c == '[') {
+        end = class_end(p, len, i);
+        if (end == 0 || may_repeat_zero(p, len, end)) {
+            return -1;
+        }
+        return first_class(b, p, i, end);
+    }
+    if (c == '\\') {
+        if (i + 1 >= len || may_repeat_zero(p, len, i + 2)) {
+            return -1;
+        }
+        return first_escape(b, (unsigned char)p[i + 1]);
+    }
+    if (strchr(".$|)*+?{}#", (int)c) != NULL) {
+        return -1;
+    }
+    if (may_repeat_zero(p, len, i + 1)) {
+        return -1;
+    }
+    set_bit(b, c);
+    return 0;
+}
+
+int nr_tfsm__re_first(const char *pat, size_t len, uint64_t bits[4])
+{
+    uint64_t b[4] = { 0, 0, 0, 0 };
+
+    if (has_inline_flags(pat, len) || top_level_alt(pat, len) ||
+        first_set(b, pat, len, 0, 0) != 0) {
+        return -1;
+    }
+    memcpy(bits, b, sizeof(b));
+    return 0;
+}
+
+/* The longest run of plain characters outside any group, class or
+ * alternation: every match contains it. */
+size_t nr_tfsm__re_required(const char *pat, size_t len, char *lit,
+                            size_t max, size_t *at)
+{
+    char run[64];
+    size_t n = 0, best = 0, st = 0, i = 0, step, end;
+    unsigned c;
+    char ch;
+
+    *at = 0;
+    if (max > sizeof(run)) {
+        max = sizeof(run);
+    }
+    if (has_inline_flags(pat, len) || top_level_alt(pat, len)) {
+        return 0;
+    }
+    while (i <= len) {
+        int lit_ok = 0;
+        c = i < len ? (unsigned char)pat[i] : 0;
+        step = 1;
+        if (i == len) {
+            step = 1;
+        } else if (c == '\\' && i + 1 < len) {
+            unsigned e = (unsigned char)pat[i + 1];
+            step = 2;
+            if (e < 0x80 && !is_alpha((int)e) && !is_digit((int)e)) {
+                ch = (char)e;
+                lit_ok = 1;
+            }
+        } else if (c == '(') {
+            end = group_end(pat, len, i);
+            if (end == 0) {
+                return 0;
+            }
+            step = end - i;
+        } else if (c == '[') {
+            end = class_end(pat, len, i);
+            if (end == 0) {
+                return 0;
+            }
+            step = end - i;
+        } else if (c == '{') {
+            /* A quantifier "{m,n}" is skipped whole; a "{" that does not
+             * make one is a literal, here left out. */
+            end = i + 1;
+            while (end < len && (is_digit((unsigned char)pat[end]) ||
+                                 pat[end] == ',')) {
+                end++;
+            }
+            if (end < len && pat[end] == '}' && end > i + 1) {
+                step = end + 1 - i;
+            }
+        } else if (c < 0x80 && strchr(".^$*+?}[]()|\\#", (int)c) == NULL) {
+            ch = (char)c;
+            lit_ok = 1;
+        }
+        /* A quantified character may be absent or repeated. */
+        if (lit_ok && i + step < len && strchr("?*+{", pat[i + step]) != NULL) {
+            lit_ok = 0;
+        }
+        if (lit_ok && n < max) {
+            if (n == 0) {
+                st = i;
+            }
+            run[n++] = ch;
+        } else {
+            if (n > best) {
+                best = n;
+                memcpy(lit, run, n);
+                *at = st;
+            }
+            n = 0;
+        }
+        i += step;
+    }
+    return best;
+}
+
+void nr_tfsm__filter_init(struct nr_tfsm__filter *f, const char *pat,
+                          size_t len)
+{
+    size_t at = 0;
+
+    memset(f, 0, sizeof(*f));
+    f->has_first = nr_tfsm__re_first(pat, len, f->first) == 0;
+    nr_tfsm__re_prefix(pat, len, f->prefix, &f->prefixlen, sizeof(f->prefix),
+                       &f->prefix_ws);
+    f->reqlen = nr_tfsm__re_required(pat, len, f->req, sizeof(f->req), &at);
+    /* The literal prefix, checked in place, already says as much. */
+    if (f->reqlen < 2 ||
+        (f->prefixlen > 0 && at == (f->prefix_ws != 0 ? 4u : 1u))) {
+        f->reqlen = 0;
+    }
+    f->has_alpha = nr_tfsm__re_alphabet(pat, len, f->alpha,
+                                        &f->alpha_nonascii) == 0;
 }

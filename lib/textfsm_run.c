@@ -1,6 +1,7 @@
 /* textfsm_run.c — running compiled templates over text: the state
  * machine, record emission as the reference does it, and CliTable's
  * merge of several templates' tables on their Key columns. */
+#define _GNU_SOURCE /* memmem */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,8 +77,8 @@ static int line_break(const unsigned char *p, size_t left, size_t *skip)
     return 0;
 }
 
-int nr_tfsm__lines(char **text, struct nr_tfsm__str **lines, size_t *n,
-                   const char *in, size_t len)
+int nr_tfsm__lines(char **text, size_t *textcap, struct nr_tfsm__str **lines,
+                   size_t *linecap, size_t *n, const char *in, size_t len)
 {
     const unsigned char *p = (const unsigned char *)in;
     struct nr_buf b = NR_BUF_INIT(len * 3 + 16);
@@ -92,11 +93,10 @@ int nr_tfsm__lines(char **text, struct nr_tfsm__str **lines, size_t *n,
     *n = 0;
     /* Room for the usual case (valid UTF-8, one byte per line end) up
      * front: growing a large buffer costs more than the copy. */
-    b.data = nr_tfsm__big_alloc(len + 2);
+    b.data = nr_tfsm__block_get(len + 2, &b.cap);
     if (b.data == NULL) {
         goto out;
     }
-    b.cap = len + 2;
     b.data[0] = '\0';
     while (i < len) {
         st = b.len;
@@ -131,12 +131,22 @@ int nr_tfsm__lines(char **text, struct nr_tfsm__str **lines, size_t *n,
             i += skip;
         }
         if (nl == cap) {
-            cap = cap ? cap * 2 : 64;
-            tmp = realloc(ls, cap * sizeof(*ls));
-            if (tmp == NULL) {
-                goto out;
+            if (ls == NULL) {
+                /* Usually enough: a line is rarely under 16 bytes on
+                 * average. */
+                ls = nr_tfsm__block_get((len / 16 + 64) * sizeof(*ls), &cap);
+                cap /= sizeof(*ls);
+                if (ls == NULL) {
+                    goto out;
+                }
+            } else {
+                cap *= 2;
+                tmp = realloc(ls, cap * sizeof(*ls));
+                if (tmp == NULL) {
+                    goto out;
+                }
+                ls = tmp;
             }
-            ls = tmp;
         }
         /* Only the length for now: the text may still move. */
         ls[nl].p = NULL;
@@ -145,6 +155,9 @@ int nr_tfsm__lines(char **text, struct nr_tfsm__str **lines, size_t *n,
         if (nr_buf_addc(&b, '\n') != 0) {
             goto out;
         }
+    }
+    if (textcap != NULL) {
+        *textcap = b.cap;
     }
     *text = nr_buf_steal(&b);
     if (*text == NULL) {
@@ -156,6 +169,9 @@ int nr_tfsm__lines(char **text, struct nr_tfsm__str **lines, size_t *n,
         off += ls[k].len + 1;
     }
     *lines = ls;
+    if (linecap != NULL) {
+        *linecap = cap * sizeof(*ls);
+    }
     *n = nl;
     ls = NULL;
     rc = 0;
@@ -306,7 +322,7 @@ static int nested_item(struct run *r, const struct nr_tfsm__value *val,
     int rc = -1;
 
     *used = 0;
-    md = pcre2_match_data_create_from_pattern(val->nested->code, NULL);
+    md = nr_tfsm__md_get(val->nested->ngroups + 1);
     if (md == NULL) {
         rc = oom(r);
         goto out;
@@ -354,7 +370,7 @@ static int nested_item(struct run *r, const struct nr_tfsm__value *val,
     *used = 1;
     rc = 0;
 out:
-    pcre2_match_data_free(md);
+    nr_tfsm__md_put(md);
     nr_buf_dispose(&b);
     return rc;
 }
@@ -518,7 +534,7 @@ static int ascii_space(unsigned char c)
 /* Could the rule's literal prefix be where the line puts it?  Leading
  * white space is skipped only over ASCII; anything else leaves the
  * question to PCRE2, which knows Unicode white space. */
-static int prefix_may_match(const struct nr_tfsm__rule *ru,
+static int prefix_may_match(const struct nr_tfsm__filter *ru,
                             const struct nr_tfsm__str *line)
 {
     size_t i = 0;
@@ -538,7 +554,7 @@ static int prefix_may_match(const struct nr_tfsm__rule *ru,
            memcmp(ru->prefix, line->p + i, ru->prefixlen) == 0;
 }
 
-static int outside_alphabet(const struct nr_tfsm__rule *ru,
+static int outside_alphabet(const struct nr_tfsm__filter *ru,
                             const struct nr_tfsm__str *line)
 {
     size_t i;
@@ -554,6 +570,26 @@ static int outside_alphabet(const struct nr_tfsm__rule *ru,
     return 0;
 }
 
+int nr_tfsm__filter_rejects(const struct nr_tfsm__filter *f,
+                            const struct nr_tfsm__str *line)
+{
+    unsigned char c0 = line->len > 0 ? (unsigned char)line->p[0] : 0;
+
+    if (f->has_first &&
+        (line->len == 0 || !(f->first[c0 >> 6] & ((uint64_t)1 << (c0 & 63))))) {
+        return 1;
+    }
+    if (f->prefixlen > 0 && !prefix_may_match(f, line)) {
+        return 1;
+    }
+    if (f->has_alpha && outside_alphabet(f, line)) {
+        return 1;
+    }
+    return f->reqlen > 0 &&
+           (f->reqlen > line->len ||
+            memmem(line->p, line->len, f->req, f->reqlen) == NULL);
+}
+
 /* One rule against one line: 1 matched, 0 not, -1 error. */
 static int try_rule(struct run *r, const struct nr_tfsm__rule *ru,
                     const struct nr_tfsm__str *line, size_t lineno)
@@ -564,10 +600,7 @@ static int try_rule(struct run *r, const struct nr_tfsm__rule *ru,
     size_t k;
     int m;
 
-    if (ru->prefixlen > 0 && !prefix_may_match(ru, line)) {
-        return 0;
-    }
-    if (ru->has_alpha && outside_alphabet(ru, line)) {
+    if (nr_tfsm__filter_rejects(&ru->re->filt, line)) {
         return 0;
     }
     /* This rule's calls so far, spread over the lines left. */
@@ -685,7 +718,7 @@ static int run_one(struct table *tab, struct nr_tfsm__arena *arena,
     r.v = calloc(t->nvalues ? t->nvalues : 1, sizeof(*r.v));
     r.calls = calloc(t->nrules + 1, sizeof(*r.calls));
     r.nlines = nlines;
-    r.md = pcre2_match_data_create(t->max_groups + 1, NULL);
+    r.md = nr_tfsm__md_get(t->max_groups + 1);
     r.mc = pcre2_match_context_create(NULL);
     /* No JIT stack of our own: the default one suffices for sane
      * patterns, and a match that outgrows it reruns interpreted. */
@@ -702,7 +735,7 @@ out:
     }
     free(r.v);
     free(r.calls);
-    pcre2_match_data_free(r.md);
+    nr_tfsm__md_put(r.md);
     pcre2_match_context_free(r.mc);
     return rc;
 }
@@ -723,7 +756,7 @@ void nr_tfsm_records_free(struct nr_tfsm_records *rec)
     }
     free(rec->cols);
     free(rec->rows);
-    free(rec->text);
+    nr_tfsm__block_put(rec->text, rec->textcap);
     nr_tfsm__arena_dispose(&rec->arena);
     free(rec);
 }
@@ -896,14 +929,15 @@ int nr_tfsm_parse(struct nr_tfsm_records **out, const struct nr_tfsm *fsm,
     struct table tab = { 0, NULL, 0, 0 };
     char **keys = NULL;
     size_t nkeys = 0;
-    size_t nlines = 0;
+    size_t nlines = 0, linecap = 0;
     size_t i;
     int rc = -1;
 
     *out = NULL;
     rec = calloc(1, sizeof(*rec));
     if (rec == NULL ||
-        nr_tfsm__lines(&rec->text, &lines, &nlines, text, len) != 0) {
+        nr_tfsm__lines(&rec->text, &rec->textcap, &lines, &linecap, &nlines,
+                       text, len) != 0) {
         nr_err_set(err, NR_ERR_LIMIT, "parse", "out of memory");
         goto out;
     }
@@ -953,7 +987,7 @@ int nr_tfsm_parse(struct nr_tfsm_records **out, const struct nr_tfsm *fsm,
 out:
     free(tab.rows);
     free(keys);
-    free(lines);
+    nr_tfsm__block_put(lines, linecap);
     nr_tfsm_records_free(rec);
     return rc;
 }

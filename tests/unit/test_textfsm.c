@@ -385,23 +385,179 @@ static void splitlines_like_python(void **state)
     static const char in[] = "a\r\nb\rc\x0c" "d\n";
 
     (void)state;
-    assert_int_equal(nr_tfsm__lines(&text, &lines, &n, in, sizeof(in) - 1),
+    assert_int_equal(nr_tfsm__lines(&text, NULL, &lines, NULL, &n, in,
+                                    sizeof(in) - 1),
                      0);
     assert_int_equal(n, 4);
     assert_int_equal(lines[3].len, 1);
     assert_memory_equal(lines[3].p, "d", 1);
     free(text);
     free(lines);
-    assert_int_equal(nr_tfsm__lines(&text, &lines, &n, "x\n\n", 3), 0);
+    assert_int_equal(
+        nr_tfsm__lines(&text, NULL, &lines, NULL, &n, "x\n\n", 3), 0);
     assert_int_equal(n, 2);
     free(text);
     free(lines);
+}
+
+/* ---- pre-checks before PCRE2: a wrong one drops records here ---- */
+
+static void prefilter_caseless_literal(void **state)
+{
+    (void)state;
+    expect_json("Value V (\\S+)\n\nStart\n  ^(?i:show)\\s+${V} -> Record\n",
+                "SHOW x\nShow y\nshow z\nno w\n",
+                "[{\"v\": \"x\"}, {\"v\": \"y\"}, {\"v\": \"z\"}]\n");
+    expect_json("Value V (\\S+)\n\nStart\n"
+                "  ^\\s*(?i:version)\\s+${V} -> Record\n",
+                "VERSION 1\n  Version 2\nversion 3\n",
+                "[{\"v\": \"1\"}, {\"v\": \"2\"}, {\"v\": \"3\"}]\n");
+}
+
+static void prefilter_leading_space(void **state)
+{
+    (void)state;
+    /* U+00A0 and U+2003 are white space to \s, in Python and PCRE2. */
+    expect_json("Value V (\\S+)\n\nStart\n  ^\\s*name ${V} -> Record\n",
+                "name a\n  name b\n\tname c\n\xc2\xa0name d\nxname e\n",
+                "[{\"v\": \"a\"}, {\"v\": \"b\"}, {\"v\": \"c\"}, "
+                "{\"v\": \"d\"}]\n");
+    expect_json("Value V (\\S+)\n\nStart\n  ^\\s+name ${V} -> Record\n",
+                "name a\n  name b\n\xe2\x80\x83name c\n",
+                "[{\"v\": \"b\"}, {\"v\": \"c\"}]\n");
+}
+
+static void prefilter_alternation_first(void **state)
+{
+    (void)state;
+    expect_json("Value V (\\S+)\n\nStart\n  ^(?:foo|bar) ${V} -> Record\n",
+                "foo 1\nbar 2\nbaz 3\n",
+                "[{\"v\": \"1\"}, {\"v\": \"2\"}]\n");
+    expect_json("Value V (\\S+)\n\nStart\n  ^zz|^\\s*bar ${V} -> Record\n",
+                "bar 1\n  bar 2\nzz\n", "[{\"v\": \"1\"}, {\"v\": \"2\"}]\n");
+}
+
+static void prefilter_empty_match(void **state)
+{
+    (void)state;
+    expect_json("Value V (\\S*)\n\nStart\n  ^v ${V}\n  ^\\s*$$ -> Record\n",
+                "v a\n\nv b\n   \nv c\n",
+                "[{\"v\": \"a\"}, {\"v\": \"b\"}, {\"v\": \"c\"}]\n");
+    expect_json("Value V (\\S*)\n\nStart\n  ^${V}$$ -> Record\n", "a\n\nb c\n",
+                "[{\"v\": \"a\"}, {\"v\": \"\"}]\n");
+}
+
+static void prefilter_value_class_first(void **state)
+{
+    (void)state;
+    /* \d and \w take non-ASCII digits and letters (U+0663, U+00E9). */
+    expect_json("Value N (\\d+)\nValue W ([\\w.]+)\n\nStart\n"
+                "  ^${N}\\s+x -> Record\n  ^${W}\\s+y -> Record\n",
+                "12 x\n\xd9\xa3 x\n\xc3\xa9" "1 y\na.b y\n-1 y\n",
+                "[{\"n\": \"12\", \"w\": \"\"}, {\"n\": \"\xd9\xa3\", "
+                "\"w\": \"\"}, {\"n\": \"\", \"w\": \"\xc3\xa9" "1\"}, "
+                "{\"n\": \"\", \"w\": \"a.b\"}]\n");
+    expect_json("Value IF ([A-Z][a-z]+\\d+)\n\nStart\n"
+                "  ^${IF}\\s+is -> Record\n",
+                "Gi0 is\nEth1 is\neth2 is\n",
+                "[{\"if\": \"Gi0\"}, {\"if\": \"Eth1\"}]\n");
+}
+
+static void prefilter_optional_and_required(void **state)
+{
+    (void)state;
+    expect_json("Value V (\\S+)\n\nStart\n  ^a{0,2}b ${V} -> Record\n"
+                "  ^(foo )?bar ${V} -> Record\n  ^x?yz ${V} -> Record\n",
+                "b 1\naab 2\nbar 3\nfoo bar 4\nyz 5\nxyz 6\n",
+                "[{\"v\": \"1\"}, {\"v\": \"2\"}, {\"v\": \"3\"}, "
+                "{\"v\": \"4\"}, {\"v\": \"5\"}, {\"v\": \"6\"}]\n");
+    expect_json("Value V (\\S+)\n\nStart\n  ^\\.\\s+dot ${V} -> Record\n"
+                "  ^.*in\\s+rate ${V} -> Record\n",
+                ". dot 1\nx. dot 2\n  in rate 3\nin  rate 4\nIN rate 5\n",
+                "[{\"v\": \"1\"}, {\"v\": \"3\"}, {\"v\": \"4\"}]\n");
+}
+
+static int in_first(const uint64_t b[4], unsigned c)
+{
+    return (b[c >> 6] >> (c & 63)) & 1;
+}
+
+/* The literal every match of pat contains, as the pre-check finds it
+ * ("" for none). */
+static void expect_required(const char *pat, const char *want)
+{
+    char lit[17];
+    size_t at;
+    size_t n = nr_tfsm__re_required(pat, strlen(pat), lit, 16, &at);
+
+    lit[n] = '\0';
+    assert_string_equal(lit, want);
+}
+
+static void prefilter_analysis(void **state)
+{
+    uint64_t b[4];
+
+    (void)state;
+    /* Inline flags change how everything after reads: no checks. */
+    assert_int_equal(nr_tfsm__re_first("(?i)^show", 9, b), -1);
+    expect_required("(?i)^show", "");
+    expect_required("^x(?x) a b", "");
+    /* Something that may match nothing first: no first-byte set. */
+    assert_int_equal(nr_tfsm__re_first("^\\s*name", 8, b), -1);
+    assert_int_equal(nr_tfsm__re_first("^\\s*$", 5, b), -1);
+    assert_int_equal(nr_tfsm__re_first("^$", 2, b), -1);
+    assert_int_equal(nr_tfsm__re_first("^a{0,2}b", 8, b), -1);
+    assert_int_equal(nr_tfsm__re_first("^(?:x)?y", 8, b), -1);
+    assert_int_equal(nr_tfsm__re_first("^zz|^bar", 8, b), -1);
+    assert_int_equal(nr_tfsm__re_first("^(?:foo|bar)", 12, b), -1);
+    assert_int_equal(nr_tfsm__re_first("^(?<=a)b", 8, b), -1);
+    assert_int_equal(nr_tfsm__re_first("^[^a]", 5, b), -1);
+    /* \s+: ASCII space and any non-ASCII lead byte. */
+    assert_int_equal(nr_tfsm__re_first("^\\s+x", 5, b), 0);
+    assert_true(in_first(b, ' ') && in_first(b, '\t') && in_first(b, 0xc2) &&
+                in_first(b, 0xe2) && in_first(b, 0xe3));
+    assert_false(in_first(b, 'x'));
+    assert_int_equal(nr_tfsm__re_first("^\\S", 3, b), 0);
+    assert_false(in_first(b, ' ') || in_first(b, '\t'));
+    assert_true(in_first(b, 'a') && in_first(b, 0xc2) && in_first(b, 0x1c));
+    /* A Value group: its own first atom. */
+    assert_int_equal(nr_tfsm__re_first("^(?P<N>\\d+)\\s+x", 15, b), 0);
+    assert_true(in_first(b, '0') && in_first(b, '9') && in_first(b, 0xd9));
+    assert_false(in_first(b, 'a') || in_first(b, '-'));
+    assert_int_equal(
+        nr_tfsm__re_first("^(?P<IF>[A-Z][a-z]+\\d+)\\s+is", 27, b), 0);
+    assert_true(in_first(b, 'A') && in_first(b, 'Z'));
+    assert_false(in_first(b, 'a') || in_first(b, 0xc3));
+    assert_int_equal(nr_tfsm__re_first("^[\\w.]+", 7, b), 0);
+    assert_true(in_first(b, '.') && in_first(b, '_') && in_first(b, 0xc3));
+    assert_int_equal(nr_tfsm__re_first("^\\.x", 4, b), 0);
+    assert_true(in_first(b, '.'));
+    assert_false(in_first(b, 'x'));
+    /* Required literals: never a quantified character, a group's
+     * content or a quantifier's digits. */
+    expect_required("^\\s*name (?P<V>\\S+)", "name ");
+    expect_required("^x?yz", "yz");
+    expect_required("^.*in\\s+rate", "rate");
+    expect_required("^\\s{2,16}ab\\s{1,12}c", "ab");
+    expect_required("^(foo )?bar", "bar");
+    expect_required("^abc+d", "ab");
+    /* Scoped flags too are taken for inline flags (no checks). */
+    expect_required("^(?i:show) x", "");
+    expect_required("^[abc]+\\.\\-q", ".-q");
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(records_on_record),
+        cmocka_unit_test(prefilter_caseless_literal),
+        cmocka_unit_test(prefilter_leading_space),
+        cmocka_unit_test(prefilter_alternation_first),
+        cmocka_unit_test(prefilter_empty_match),
+        cmocka_unit_test(prefilter_value_class_first),
+        cmocka_unit_test(prefilter_optional_and_required),
+        cmocka_unit_test(prefilter_analysis),
         cmocka_unit_test(filldown_keeps_value),
         cmocka_unit_test(filldown_alone_is_recorded_at_eof),
         cmocka_unit_test(fillup_fills_earlier_rows),

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "netrun.h"
+#include "slurp.h"
 
 static double now(void)
 {
@@ -14,28 +15,6 @@ static double now(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    char *b = NULL;
-    long n;
-
-    if (fp == NULL) {
-        return NULL;
-    }
-    if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 &&
-        fseek(fp, 0, SEEK_SET) == 0) {
-        b = malloc((size_t)n + 1);
-        if (b != NULL && fread(b, 1, (size_t)n, fp) != (size_t)n) {
-            free(b);
-            b = NULL;
-        }
-        *len = (size_t)n;
-    }
-    fclose(fp);
-    return b;
 }
 
 static size_t count_lines(const char *s, size_t n)
