@@ -673,14 +673,11 @@ out:
 
 void nr_cli__close(struct nr_cli *c)
 {
-    struct nr_err e = NR_ERR_INIT;
-
     if (c == NULL) {
         return;
     }
-    if (c->p->exit_cmd != NULL) {
-        (void)send_line(c, c->p->exit_cmd, 0, &e);
-    }
+    /* No `exit`: closing the channel ends the device's session just as
+     * well, and saves a round trip per host on large runs. */
     pcre2_match_data_free(c->md);
     free(c);
 }
