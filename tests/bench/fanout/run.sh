@@ -32,15 +32,24 @@ key=$(cut -f5 "$NR_LAB_DIR/devs.tsv" | head -1)
 cut -f1 "$NR_LAB_DIR/devs.tsv" >"$NR_LAB_DIR/names"
 awk -F'\t' '{print $4"@"$2":"$3}' "$NR_LAB_DIR/devs.tsv" >"$NR_LAB_DIR/pssh.hosts"
 
-measure() {   # name, command...: prints "name wall cpu rss_kb ok"
-    local name=$1; shift
-    /usr/bin/time -f '%e %U %S %M' -o "$NR_LAB_DIR/$name.time" "$@" \
-        >"$NR_LAB_DIR/$name.out" 2>"$NR_LAB_DIR/$name.err"
-    read -r wall u s rss <"$NR_LAB_DIR/$name.time"
-    echo "$name $wall $(echo "$u + $s" | bc) $rss"
+RUNS=${FANOUT_RUNS:-3}
+# measure NAME COMMAND...: runs it RUNS times and prints "name wall cpu
+# rss_kb", each the median over the runs (every tool gets the same
+# treatment; one run on a shared machine is noisy).
+measure() {
+    local name=$1 i; shift
+    : >"$NR_LAB_DIR/$name.times"
+    for i in $(seq 1 "$RUNS"); do
+        /usr/bin/time -f '%e %U %S %M' -o "$NR_LAB_DIR/$name.time" "$@" \
+            >"$NR_LAB_DIR/$name.out" 2>"$NR_LAB_DIR/$name.err"
+        read -r wall u s rss <"$NR_LAB_DIR/$name.time"
+        echo "$wall $(echo "$u + $s" | bc) $rss" >>"$NR_LAB_DIR/$name.times"
+    done
+    med() { cut -d' ' -f"$1" "$NR_LAB_DIR/$name.times" | sort -g | sed -n "$(( (RUNS + 1) / 2 ))p"; }
+    echo "$name $(med 1) $(med 2) $(med 3)"
 }
 
-echo "-- $N devices, show version, concurrency $N"
+echo "-- $N devices, show version, concurrency $N, median of $RUNS runs each"
 r_nr=$(measure netrun $BUILD/bin/netrun -q -i "$INV" -H @"$NR_LAB_DIR/names" \
        -j "$N" --format jsonl 'show version')
 ok_nr=$(jq -s 'map(select(.ok)) | length' "$NR_LAB_DIR/netrun.out")
