@@ -334,13 +334,15 @@ static void on_result(void *payload, const struct nr_result *res,
                          res->host, res->command,
                          (long long)res->elapsed_ms);
         } else {
-            struct nr_err e = *res->err;
+            const char *kind = nr_err_kind_name(res->err->kind);
+            const char *op = res->err->op;
 
-            e.host[0] = '\0';
-            n = snprintf(head, sizeof(head), "=== %s: %s FAILED: %s: %s\n",
-                         res->host, res->command,
-                         nr_err_kind_name(res->err->kind),
-                         nr_err_str(&e, ebuf, sizeof(ebuf)));
+            /* "[timeout in login]", or "[command]" when they agree. */
+            snprintf(ebuf, sizeof(ebuf), "%s%s%s", kind,
+                     op[0] != '\0' && strcmp(op, kind) != 0 ? " in " : "",
+                     op[0] != '\0' && strcmp(op, kind) != 0 ? op : "");
+            n = snprintf(head, sizeof(head), "=== %s: %s FAILED [%s]: %s\n",
+                         res->host, res->command, ebuf, res->err->msg);
         }
         size_t hl = n > 0 ? ((size_t)n < sizeof(head) ? (size_t)n
                                                       : sizeof(head) - 1) : 0;
