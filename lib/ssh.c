@@ -356,14 +356,21 @@ static int authenticate(ssh_session s, const struct nr_ssh_target *t,
     char tried[128] = "";
     size_t off = 0;
 
-    rc = ssh_userauth_none(s, NULL);
-    if (rc == SSH_AUTH_SUCCESS) {
-        return 0;
+    /* With a key file, offer it first: when it works (the common case)
+     * that saves the "none" round trip that only fetches the method
+     * list.  Any failed attempt brings the list just as well. */
+    if (t->key_file != NULL) {
+        methods = SSH_AUTH_METHOD_PUBLICKEY;
+    } else {
+        rc = ssh_userauth_none(s, NULL);
+        if (rc == SSH_AUTH_SUCCESS) {
+            return 0;
+        }
+        if (rc == SSH_AUTH_ERROR) {
+            goto fail;
+        }
+        methods = ssh_userauth_list(s, NULL);
     }
-    if (rc == SSH_AUTH_ERROR) {
-        goto fail;
-    }
-    methods = ssh_userauth_list(s, NULL);
     if (t->key_file != NULL && (methods & SSH_AUTH_METHOD_PUBLICKEY)) {
         ssh_key key = NULL;
 
@@ -383,6 +390,7 @@ static int authenticate(ssh_session s, const struct nr_ssh_target *t,
         if (rc == SSH_AUTH_ERROR) {
             goto fail;
         }
+        methods = ssh_userauth_list(s, NULL);
     }
     if (o->use_agent && t->key_file == NULL &&
         (methods & SSH_AUTH_METHOD_PUBLICKEY)) {
