@@ -1757,12 +1757,15 @@ static void job_close(struct job *j)
     j->outstanding = 0;
 }
 
+#define FLUSH_US 100000  /* output waits in the caller's buffer at most this */
+
 /* One poll of every target: at most jobs agents active at once. */
 static void run_round(struct run *r, struct job **jobs, size_t n, int maxjobs)
 {
     struct pollfd *pfd = calloc((size_t)maxjobs, sizeof(*pfd));
     struct job **act = calloc((size_t)maxjobs, sizeof(*act));
     size_t next = 0, nact = 0;
+    int64_t last_flush = 0;
 
     if (pfd == NULL || act == NULL) {
         nr_err_set(&r->stop_err, NR_ERR_LIMIT, "run", "out of memory");
@@ -1811,10 +1814,22 @@ static void run_round(struct run *r, struct job **jobs, size_t n, int maxjobs)
 
             timeout = d < 0 ? 0 : d > 60000 ? 60000 : (int)d;
         }
-        /* about to wait: the caller may flush what it buffered */
-        if (r->fn(r->payload, NULL, &r->stop_err) != 0) {
-            r->stop = 1;
-            continue;
+        /* About to wait: the caller may flush what it buffered.  At most
+         * every FLUSH_US, so a stream of answers is not one write(2)
+         * each; the wait is cut short instead, so nothing waits in the
+         * buffer longer than that. */
+        if (now - last_flush >= FLUSH_US) {
+            if (r->fn(r->payload, NULL, &r->stop_err) != 0) {
+                r->stop = 1;
+                continue;
+            }
+            last_flush = now;
+        } else {
+            int left = (int)((FLUSH_US - (now - last_flush) + 999) / 1000);
+
+            if (timeout < 0 || timeout > left) {
+                timeout = left;
+            }
         }
         pr = poll(pfd, nact, timeout);
         if (pr < 0 && errno != EINTR) {
