@@ -320,6 +320,8 @@ enum nr_snmp_op {
 };
 
 #define NR_SNMP_NUMERIC 0x1u /* names out as numeric OIDs only */
+#define NR_SNMP_TEXT_ONLY 0x4u /* varbind records carry only their text
+                                 line (for --format text) */
 #define NR_SNMP_GETNEXT 0x2u /* NR_SNMP_WALK with GETNEXT on every version */
 
 struct nr_snmp_req {

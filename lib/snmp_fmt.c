@@ -322,6 +322,28 @@ struct vparts {
     struct nr_buf disp;   /* display form */
 };
 
+/* Field setters that do nothing without a record: text output needs
+ * only the rendered line, not the typed fields. */
+static int rec_str(struct nr_rec *r, const char *k, const char *v, size_t n)
+{
+    return r != NULL ? nr_rec_str(r, k, v, n) : 0;
+}
+
+static int rec_int(struct nr_rec *r, const char *k, long long v)
+{
+    return r != NULL ? nr_rec_int(r, k, v) : 0;
+}
+
+static int rec_u64(struct nr_rec *r, const char *k, uint64_t v)
+{
+    return r != NULL ? nr_rec_u64(r, k, v) : 0;
+}
+
+static int rec_null(struct nr_rec *r, const char *k)
+{
+    return r != NULL ? nr_rec_null(r, k) : 0;
+}
+
 static int vb_value(struct nr_rec *rec, const char *key,
                     const netsnmp_variable_list *vb,
                     const struct nr_mib_obj *obj, int enum_label,
@@ -345,13 +367,13 @@ static int vb_value(struct nr_rec *rec, const char *key,
             if (nr_buf_printf(&vp->disp, "%.*s(%ld)", (int)ln, lab, v) != 0) {
                 goto out;
             }
-            rc = enum_label ? nr_rec_str(rec, key, lab, ln)
-                            : nr_rec_int(rec, key, v);
+            rc = enum_label ? rec_str(rec, key, lab, ln)
+                            : rec_int(rec, key, v);
         } else {
             if (nr_buf_printf(&vp->disp, "%ld", v) != 0) {
                 goto out;
             }
-            rc = nr_rec_int(rec, key, v);
+            rc = rec_int(rec, key, v);
         }
         break;
     }
@@ -372,7 +394,7 @@ static int vb_value(struct nr_rec *rec, const char *key,
         } else if (nr_buf_printf(&vp->disp, "%lu", v) != 0) {
             goto out;
         }
-        rc = nr_rec_u64(rec, key, v);
+        rc = rec_u64(rec, key, v);
         break;
     }
     case ASN_COUNTER64: {
@@ -385,7 +407,7 @@ static int vb_value(struct nr_rec *rec, const char *key,
         if (nr_buf_printf(&vp->disp, "%llu", (unsigned long long)v) != 0) {
             goto out;
         }
-        rc = nr_rec_u64(rec, key, v);
+        rc = rec_u64(rec, key, v);
         break;
     }
     case ASN_IPADDRESS:
@@ -397,7 +419,7 @@ static int vb_value(struct nr_rec *rec, const char *key,
         } else if (add_hex(&vp->disp, s, s != NULL ? len : 0) != 0) {
             goto out;
         }
-        rc = nr_rec_str(rec, key, nr_buf_str(&vp->disp), vp->disp.len);
+        rc = rec_str(rec, key, nr_buf_str(&vp->disp), vp->disp.len);
         break;
     case ASN_OBJECT_ID: {
         size_t n = s != NULL ? len / sizeof(oid) : 0;
@@ -412,7 +434,7 @@ static int vb_value(struct nr_rec *rec, const char *key,
             nr_buf_dispose(&ix);
             goto out;
         }
-        rc = nr_rec_str(rec, key, nr_buf_str(&vp->disp), vp->disp.len);
+        rc = rec_str(rec, key, nr_buf_str(&vp->disp), vp->disp.len);
         if (rc == 0 && strcmp(nr_buf_str(&nm), nr_buf_str(&vp->disp)) != 0) {
             /* the symbolic form, index included */
             vp->has_text = 1;
@@ -439,13 +461,13 @@ static int vb_value(struct nr_rec *rec, const char *key,
             if (nr_buf_add(&vp->disp, s != NULL ? (const char *)s : "", n) != 0) {
                 goto out;
             }
-            rc = nr_rec_str(rec, key, nr_buf_str(&vp->disp), vp->disp.len);
+            rc = rec_str(rec, key, nr_buf_str(&vp->disp), vp->disp.len);
         } else {
             vp->type = nr_snmp__type_name(vb->type, 1);
             if (add_hex(&vp->disp, s, n) != 0) {
                 goto out;
             }
-            rc = nr_rec_str(rec, key, nr_buf_str(&vp->disp), vp->disp.len);
+            rc = rec_str(rec, key, nr_buf_str(&vp->disp), vp->disp.len);
         }
         break;
     }
@@ -464,7 +486,7 @@ static int vb_value(struct nr_rec *rec, const char *key,
                             : "") != 0) {
             goto out;
         }
-        rc = nr_rec_null(rec, key);
+        rc = rec_null(rec, key);
         break;
     default:
         /* Opaque, BITS, NSAP and types SNMP does not define: bytes */
@@ -474,7 +496,7 @@ static int vb_value(struct nr_rec *rec, const char *key,
         if (add_hex(&vp->disp, s, s != NULL ? len : 0) != 0) {
             goto out;
         }
-        rc = nr_rec_str(rec, key, nr_buf_str(&vp->disp), vp->disp.len);
+        rc = rec_str(rec, key, nr_buf_str(&vp->disp), vp->disp.len);
         break;
     }
 out:
@@ -496,7 +518,13 @@ int nr_snmp__vb_rec(struct nr_rec *rec, const char *host,
                   vb->type == SNMP_ENDOFMIBVIEW;
     int rc = -1;
 
-    if (nr_snmp__oid_str(&oidb, vb->name, nlen) != 0 ||
+    if ((flags & NR_SNMP_TEXT_ONLY) != 0) {
+        if (nr_snmp__oid_name(&name, &index, vb->name, nlen,
+                              (flags & NR_SNMP_NUMERIC) != 0, &obj) != 0 ||
+            vb_value(NULL, "value", vb, obj, 0, &vp) != 0) {
+            goto out;
+        }
+    } else if (nr_snmp__oid_str(&oidb, vb->name, nlen) != 0 ||
         nr_snmp__oid_name(&name, &index, vb->name, nlen,
                           (flags & NR_SNMP_NUMERIC) != 0, &obj) != 0 ||
         nr_rec_bool(rec, "ok", 1) != 0 ||
@@ -508,7 +536,7 @@ int nr_snmp__vb_rec(struct nr_rec *rec, const char *host,
         nr_rec_strz(rec, "type", vp.type) != 0) {
         goto out;
     }
-    if (vp.has_text &&
+    if (vp.has_text && (flags & NR_SNMP_TEXT_ONLY) == 0 &&
         nr_rec_str(rec, "text", nr_buf_str(&vp.disp), vp.disp.len) != 0) {
         goto out;
     }

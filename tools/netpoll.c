@@ -387,6 +387,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "netpoll: %s\n", nr_err_str(&err, ebuf, sizeof(ebuf)));
         goto out;
     }
+    if (fmt == NR_OUT_TEXT) {
+        req.flags |= NR_SNMP_TEXT_ONLY;   /* text prints the line only */
+    }
     if (mibs && nr_snmp_load_mibs(&err) != 0) {
         fprintf(stderr, "netpoll: %s\n", nr_err_str(&err, ebuf, sizeof(ebuf)));
         goto out;
