@@ -322,6 +322,28 @@ struct vparts {
     struct nr_buf disp;   /* display form */
 };
 
+/* Decimal digits without printf: every varbind prints numbers. */
+static int add_u64(struct nr_buf *b, unsigned long long v)
+{
+    char d[24];
+    size_t n = sizeof(d);
+
+    do {
+        d[--n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    return nr_buf_add(b, d + n, sizeof(d) - n);
+}
+
+static int add_i64(struct nr_buf *b, long long v)
+{
+    if (v < 0) {
+        return nr_buf_addc(b, '-') != 0 ? -1
+                                        : add_u64(b, 0ULL - (unsigned long long)v);
+    }
+    return add_u64(b, (unsigned long long)v);
+}
+
 /* Field setters that do nothing without a record: text output needs
  * only the rendered line, not the typed fields. */
 static int rec_str(struct nr_rec *r, const char *k, const char *v, size_t n)
@@ -370,7 +392,7 @@ static int vb_value(struct nr_rec *rec, const char *key,
             rc = enum_label ? rec_str(rec, key, lab, ln)
                             : rec_int(rec, key, v);
         } else {
-            if (nr_buf_printf(&vp->disp, "%ld", v) != 0) {
+            if (add_i64(&vp->disp, v) != 0) {
                 goto out;
             }
             rc = rec_int(rec, key, v);
@@ -391,7 +413,7 @@ static int vb_value(struct nr_rec *rec, const char *key,
                 add_ticks(&vp->disp, v) != 0) {
                 goto out;
             }
-        } else if (nr_buf_printf(&vp->disp, "%lu", v) != 0) {
+        } else if (add_u64(&vp->disp, v) != 0) {
             goto out;
         }
         rc = rec_u64(rec, key, v);
@@ -404,7 +426,7 @@ static int vb_value(struct nr_rec *rec, const char *key,
             v = ((uint64_t)(vb->val.counter64->high & 0xffffffffUL) << 32) |
                 (vb->val.counter64->low & 0xffffffffUL);
         }
-        if (nr_buf_printf(&vp->disp, "%llu", (unsigned long long)v) != 0) {
+        if (add_u64(&vp->disp, (unsigned long long)v) != 0) {
             goto out;
         }
         rc = rec_u64(rec, key, v);
@@ -541,12 +563,13 @@ int nr_snmp__vb_rec(struct nr_rec *rec, const char *host,
         goto out;
     }
     /* snmpwalk's line after the host: NAME.INDEX = TYPE: VALUE */
-    if (nr_buf_printf(&line, "%s ", host) != 0 ||
+    if (nr_buf_adds(&line, host) != 0 || nr_buf_addc(&line, ' ') != 0 ||
         nr_buf_add(&line, name.data, name.len) != 0 ||
         (index.len > 0 && (nr_buf_addc(&line, '.') != 0 ||
                            nr_buf_add(&line, index.data, index.len) != 0)) ||
         nr_buf_adds(&line, " = ") != 0 ||
-        (!special && nr_buf_printf(&line, "%s: ", vp.type) != 0) ||
+        (!special && (nr_buf_adds(&line, vp.type) != 0 ||
+                      nr_buf_add(&line, ": ", 2) != 0)) ||
         (vb->type == ASN_OCTET_STR && !strcmp(vp.type, "STRING") &&
          nr_buf_addc(&line, '"') != 0) ||
         nr_buf_add(&line, nr_buf_str(&vp.disp), vp.disp.len) != 0 ||
