@@ -126,7 +126,6 @@ struct xl {
     size_t whylen;
     int oom;
     int numref;              /* refers to a group by number */
-    int ascii;               /* (?a): \s \w \d are ASCII-only */
 };
 
 static int is_digit(int c)
@@ -204,19 +203,7 @@ static int xl_escape(struct xl *x, int in_class)
     }
     c = (unsigned char)x->p[x->i++];
     switch (c) {
-    case 's': case 'S':
-        /* Python's Unicode \s also takes \x1c-\x1f (str.isspace);
-         * PCRE2's does not.  \S inside a class stays as it is: a class
-         * cannot say "none of these" there. */
-        if (x->ascii || (c == 'S' && in_class)) {
-            return emit(x, x->p + at, 2);
-        }
-        if (in_class) {
-            return emit(x, "\\s\\x1c-\\x1f", 11);
-        }
-        return c == 's' ? emit(x, "[\\s\\x1c-\\x1f]", 13)
-                        : emit(x, "[^\\s\\x1c-\\x1f]", 14);
-    case 'd': case 'D': case 'w': case 'W':
+    case 'd': case 'D': case 's': case 'S': case 'w': case 'W':
     case 'n': case 'r': case 't':
         return emit(x, x->p + at, 2);
     case 'A': case 'b': case 'B': case 'Z':
@@ -416,7 +403,6 @@ static int xl_flags(struct xl *x, uint32_t *global, size_t at)
                     return fail(x, "unsupported inline flag", x->i);
                 }
                 *global &= ~(uint32_t)PCRE2_UCP;
-                x->ascii = 1;
             }
             x->i++;
             continue;
@@ -567,7 +553,7 @@ int nr_tfsm__re_translate(struct nr_buf *out, uint32_t *flags,
                           struct nr_tfsm__names *nm, char *why,
                           size_t whylen)
 {
-    struct xl x = { pat, 0, len, out, nm, why, whylen, 0, 0, 0 };
+    struct xl x = { pat, 0, len, out, nm, why, whylen, 0, 0 };
     int c;
     int rc = -1;
 

@@ -55,21 +55,6 @@ static void expect_error(const char *tpl, const char *input,
     }
 }
 
-/* Python's Unicode \s takes \x1f (unit separator); PCRE2's does not.
- * (\x1c-\x1e split lines in Python, so only \x1f reaches a rule.)
- * Expected records from python3-textfsm. */
-static void space_class_is_pythons(void **state)
-{
-    (void)state;
-    expect_json("Value A (\\S+)\nValue B (\\S+)\n\nStart\n"
-                "  ^${A}\\s+${B} -> Record\n",
-                "foo\x1f" "bar\nx y\n",
-                "[{\"a\": \"foo\", \"b\": \"bar\"}, "
-                "{\"a\": \"x\", \"b\": \"y\"}]\n");
-    expect_json("Value A ([^\\s]+)\n\nStart\n  ^${A} -> Record\n",
-                "ab\x1f" "cd\n", "[{\"a\": \"ab\"}]\n");
-}
-
 static void records_on_record(void **state)
 {
     (void)state;
@@ -566,7 +551,6 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(records_on_record),
-        cmocka_unit_test(space_class_is_pythons),
         cmocka_unit_test(prefilter_caseless_literal),
         cmocka_unit_test(prefilter_leading_space),
         cmocka_unit_test(prefilter_alternation_first),
