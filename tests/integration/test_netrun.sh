@@ -265,6 +265,14 @@ else
     t_fail "--parse" "$(show parse)"
 fi
 
+# ---- progress on a terminal, none when piped --------------------------------
+script -qec "$NR -i '$INV' -l 'cisco_ios:&healthy' --format jsonl 'show clock' >/dev/null" \
+    "$T_TMP/tty.log" >/dev/null 2>&1 </dev/null
+t_check "a progress line on stderr when it is a terminal" \
+    grep -qE '\[[0-9]+/[0-9]+\] [0-9]+ failed, [0-9.]+ hosts/s' "$T_TMP/tty.log"
+t_check "and none when stderr is not a terminal" \
+    sh -c "! grep -q 'hosts/s' '$T_TMP/text.err'"
+
 # ---- secrets never appear -----------------------------------------------------
 leak=0
 while read -r s; do
