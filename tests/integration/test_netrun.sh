@@ -9,11 +9,11 @@ LAB=tests/lab/lab
 NR=$BIN/netrun
 chmod 711 "$T_TMP"   # the lab users must reach their device files in it
 
-if ! timeout 120 $LAB up --only ssh >"$T_TMP/lab.log" 2>&1; then
+if ! timeout 120 $LAB up --only ssh,kbd >"$T_TMP/lab.log" 2>&1; then
     t_fail "lab up" "$(tail -20 "$T_TMP/lab.log")"
     t_done; exit 1
 fi
-trap 'timeout 60 $LAB down --only ssh >/dev/null 2>&1; rm -rf "$T_TMP"' EXIT
+trap 'timeout 60 $LAB down --only ssh,kbd >/dev/null 2>&1; rm -rf "$T_TMP"' EXIT
 INV=$NR_LAB_DIR/inventory.ini
 export NETRUN_KNOWN_HOSTS=$NR_LAB_DIR/known_hosts
 t_check "lab inventory and known_hosts written" test -s "$INV" -a -s "$NETRUN_KNOWN_HOSTS"
@@ -200,6 +200,14 @@ t_check "publickey through ssh-agent ($keyonly)" jqall agent '.ok'
 ssh-agent -k >/dev/null 2>&1; unset SSH_AUTH_SOCK SSH_AGENT_PID
 run noagent -l "$keyonly" -e key_file= 'show version'
 t_check "and without the agent the same host is an auth error" jqall noagent '.error.kind == "auth"'
+
+# ---- keyboard-interactive (PAM) ------------------------------------------
+run kbd -l kbd 'echo kbd-ok'
+t_check "keyboard-interactive login answered with the password" \
+    jqall kbd '.ok and .output == "kbd-ok\n"'
+run kbdbad -l kbd -e password=not-it 'echo kbd-ok'
+t_check "a wrong keyboard-interactive password is an auth error" \
+    jqall kbdbad '.error.kind == "auth" and (.error.message | test("keyboard-interactive"))'
 
 # ---- exec channel ----------------------------------------------------------
 lx=$(first linux)
