@@ -6,13 +6,8 @@
 #include <string.h>
 
 #include "netrun.h"
+#include "opts.h"
 
-struct opt {
-    const char *lng;
-    int shrt;
-    const char *arg;
-    const char *help;
-};
 
 /* One table drives getopt_long and --help (and the man page check). */
 static const struct opt OPTS[] = {
@@ -38,21 +33,7 @@ static void usage(FILE *fp)
     fprintf(fp, "usage: netinv [-i SOURCE]... [-l PATTERN] [-e K=V]... "
                 "(--list | --host NAME [--origin] | --graph [GROUP] | "
                 "--names)\n\n");
-    for (size_t i = 0; i < NOPTS; i++) {
-        char left[64];
-
-        if (OPTS[i].shrt < 128 && OPTS[i].shrt != 'L' && OPTS[i].shrt != 'H' &&
-            OPTS[i].shrt != 'O' && OPTS[i].shrt != 'G' && OPTS[i].shrt != 'N' &&
-            OPTS[i].shrt != 'S' && OPTS[i].shrt != 'V') {
-            snprintf(left, sizeof(left), "-%c, --%s%s%s", OPTS[i].shrt,
-                     OPTS[i].lng, OPTS[i].arg ? " " : "",
-                     OPTS[i].arg ? OPTS[i].arg : "");
-        } else {
-            snprintf(left, sizeof(left), "    --%s%s%s", OPTS[i].lng,
-                     OPTS[i].arg ? " " : "", OPTS[i].arg ? OPTS[i].arg : "");
-        }
-        fprintf(fp, "  %-26s %s\n", left, OPTS[i].help);
-    }
+    opts_usage(fp, OPTS, NOPTS, "ileqh", 26);
 }
 
 static void on_warning(void *payload, const char *msg)
@@ -76,8 +57,7 @@ static int print_out(char *text, int newline)
 int main(int argc, char **argv)
 {
     struct option lo[NOPTS + 1];
-    char shorts[64];
-    size_t ns = 0;
+    char shorts[3 * NOPTS + 2];
     const char **sources = NULL;
     size_t nsrc = 0;
     const char **extras = NULL;
@@ -93,20 +73,7 @@ int main(int argc, char **argv)
     int c, rc = 2;
 
     signal(SIGPIPE, SIG_IGN);
-    for (size_t i = 0; i < NOPTS; i++) {
-        lo[i].name = OPTS[i].lng;
-        lo[i].has_arg = OPTS[i].arg != NULL ? required_argument : no_argument;
-        lo[i].flag = NULL;
-        lo[i].val = OPTS[i].shrt;
-        if (strchr("ileqh", OPTS[i].shrt) != NULL) {
-            shorts[ns++] = (char)OPTS[i].shrt;
-            if (OPTS[i].arg != NULL) {
-                shorts[ns++] = ':';
-            }
-        }
-    }
-    memset(&lo[NOPTS], 0, sizeof(lo[NOPTS]));
-    shorts[ns] = '\0';
+    opts_getopt(OPTS, NOPTS, "ileqh", "", lo, shorts);
     sources = calloc((size_t)argc + 2, sizeof(*sources));
     extras = calloc((size_t)argc + 1, sizeof(*extras));
     if (sources == NULL || extras == NULL) {

@@ -10,13 +10,8 @@
 #include <sys/resource.h>
 
 #include "netrun.h"
+#include "opts.h"
 
-struct opt {
-    const char *lng;
-    int shrt;
-    const char *arg;
-    const char *help;
-};
 
 enum {
     O_SEC_LEVEL = 256, O_USER, O_AUTH_PROTO, O_AUTH_PASS, O_PRIV_PROTO,
@@ -70,19 +65,7 @@ static void usage(FILE *fp)
                 "commands: get OID...  walk OID...  bulkwalk OID...  "
                 "table TABLE...\n"
                 "          set OID TYPE VALUE... (with --allow-set)\n\n");
-    for (size_t i = 0; i < NOPTS; i++) {
-        char left[64];
-
-        if (OPTS[i].shrt < 128 && OPTS[i].shrt != 'V') {
-            snprintf(left, sizeof(left), "-%c, --%s%s%s", OPTS[i].shrt,
-                     OPTS[i].lng, OPTS[i].arg ? " " : "",
-                     OPTS[i].arg ? OPTS[i].arg : "");
-        } else {
-            snprintf(left, sizeof(left), "    --%s%s%s", OPTS[i].lng,
-                     OPTS[i].arg ? " " : "", OPTS[i].arg ? OPTS[i].arg : "");
-        }
-        fprintf(fp, "  %-30s %s\n", left, OPTS[i].help);
-    }
+    opts_usage(fp, OPTS, NOPTS, "ileHvcptrmjnfqh", 30);
 }
 
 static void on_warning(void *payload, const char *msg)
@@ -221,8 +204,7 @@ static int parse_num(const char *s, double lo, double hi, double *v)
 int main(int argc, char **argv)
 {
     struct option lo[NOPTS + 1];
-    char shorts[80];
-    size_t ns = 0;
+    char shorts[3 * NOPTS + 2];
     const char **sources = NULL, **extras = NULL;
     size_t nsrc = 0, nextra = 0;
     const char *limit = NULL, *hosts = NULL, *fmtname = "text";
@@ -248,22 +230,7 @@ int main(int argc, char **argv)
     int c, rc = 2;
 
     signal(SIGPIPE, SIG_IGN);
-    for (size_t i = 0; i < NOPTS; i++) {
-        lo[i].name = OPTS[i].lng;
-        lo[i].has_arg = OPTS[i].arg != NULL ? required_argument : no_argument;
-        lo[i].flag = NULL;
-        lo[i].val = OPTS[i].shrt;
-        if (OPTS[i].shrt < 128 && OPTS[i].shrt != 'V') {
-            shorts[ns++] = (char)OPTS[i].shrt;
-            if (OPTS[i].arg != NULL) {
-                shorts[ns++] = ':';
-            }
-        }
-    }
-    memset(&lo[NOPTS], 0, sizeof(lo[NOPTS]));
-    memmove(shorts + 1, shorts, ns);
-    shorts[0] = '+';   /* options before the command only */
-    shorts[ns + 1] = '\0';
+    opts_getopt(OPTS, NOPTS, "ileHvcptrmjnfqh", "+", lo, shorts);
     sources = calloc((size_t)argc + 2, sizeof(*sources));
     extras = calloc((size_t)argc + 1, sizeof(*extras));
     if (sources == NULL || extras == NULL) {

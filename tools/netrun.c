@@ -12,13 +12,8 @@
 #include <unistd.h>
 
 #include "netrun.h"
+#include "opts.h"
 
-struct opt {
-    const char *lng;
-    int shrt;
-    const char *arg;
-    const char *help;
-};
 
 enum {
     O_FORMAT = 256, O_OUTDIR, O_TRANSCRIPT, O_CONFIG, O_CONFIG_FILE,
@@ -96,19 +91,7 @@ static void usage(FILE *fp)
 {
     fprintf(fp, "usage: netrun [-i INV] [-l PATTERN | -H HOSTS] [-j N] "
                 "[--format FMT] [options] COMMAND...\n\n");
-    for (size_t i = 0; i < NOPTS; i++) {
-        char left[64];
-
-        if (OPTS[i].shrt < 128) {
-            snprintf(left, sizeof(left), "-%c, --%s%s%s", OPTS[i].shrt,
-                     OPTS[i].lng, OPTS[i].arg ? " " : "",
-                     OPTS[i].arg ? OPTS[i].arg : "");
-        } else {
-            snprintf(left, sizeof(left), "    --%s%s%s", OPTS[i].lng,
-                     OPTS[i].arg ? " " : "", OPTS[i].arg ? OPTS[i].arg : "");
-        }
-        fprintf(fp, "  %-28s %s\n", left, OPTS[i].help);
-    }
+    opts_usage(fp, OPTS, NOPTS, NULL, 28);
 }
 
 /* Growing list of strings (borrowed or owned, see owned flag). */
@@ -449,8 +432,7 @@ out:
 int main(int argc, char **argv)
 {
     struct option lo[NOPTS + 1];
-    char shorts[64];
-    size_t ns = 0;
+    char shorts[3 * NOPTS + 2];
     struct strv sources = { 0 }, extras = { 0 }, hosts_args = { 0 };
     struct strv commands = { 0 }, config = { 0 }, tdirs = { 0 };
     struct strv names = { 0 };
@@ -469,20 +451,7 @@ int main(int argc, char **argv)
     memset(&cx, 0, sizeof(cx));
     pthread_mutex_init(&cx.lock, NULL);
     signal(SIGPIPE, SIG_IGN);
-    for (size_t i = 0; i < NOPTS; i++) {
-        lo[i].name = OPTS[i].lng;
-        lo[i].has_arg = OPTS[i].arg != NULL ? required_argument : no_argument;
-        lo[i].flag = NULL;
-        lo[i].val = OPTS[i].shrt;
-        if (OPTS[i].shrt < 128) {
-            shorts[ns++] = (char)OPTS[i].shrt;
-            if (OPTS[i].arg != NULL) {
-                shorts[ns++] = ':';
-            }
-        }
-    }
-    memset(&lo[NOPTS], 0, sizeof(lo[NOPTS]));
-    shorts[ns] = '\0';
+    opts_getopt(OPTS, NOPTS, NULL, "", lo, shorts);
     ro.known_hosts = getenv("NETRUN_KNOWN_HOSTS");
     while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
         int bad = 0;
