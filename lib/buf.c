@@ -1,10 +1,13 @@
 /* buf.c — bounded buffers: growth is geometric, the ceiling is hard. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
+#include "netrun.h"
 
 static int reserve(struct nr_buf *b, size_t extra)
 {
@@ -212,4 +215,45 @@ int nr_buf_add_utf8_clean(struct nr_buf *b, const char *s, size_t len)
         start = i;
     }
     return nr_buf_add(b, s + start, len - start);
+}
+
+int nr_buf_read_fd(struct nr_buf *b, int fd, const char *name, const char *op,
+                   struct nr_err *err)
+{
+    char chunk[16384];
+    ssize_t r;
+
+    for (;;) {
+        r = read(fd, chunk, sizeof(chunk));
+        if (r == 0) {
+            return 0;
+        }
+        if (r < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            nr_err_set(err, NR_ERR_IO, op, "%s: %s", name, strerror(errno));
+            return -1;
+        }
+        if (nr_buf_add(b, chunk, (size_t)r) != 0) {
+            nr_err_set(err, NR_ERR_LIMIT, op, "%s: larger than %zu bytes",
+                       name, b->max);
+            return -1;
+        }
+    }
+}
+
+int nr_buf_read_file(struct nr_buf *b, const char *path, const char *op,
+                     struct nr_err *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int rc;
+
+    if (fd < 0) {
+        nr_err_set(err, NR_ERR_IO, op, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    rc = nr_buf_read_fd(b, fd, path, op, err);
+    close(fd);
+    return rc;
 }

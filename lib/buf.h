@@ -36,4 +36,13 @@ int nr_buf_add_utf8_clean(struct nr_buf *b, const char *s, size_t len);
 int nr_hexval(int c);
 void nr_buf_dispose(struct nr_buf *b);
 
+struct nr_err;
+/* Append everything fd (read until end of file) or the file at path
+ * holds.  Errors name name/path; op goes into err (may be NULL).  Past
+ * the ceiling: NR_ERR_LIMIT "NAME: larger than MAX bytes". */
+int nr_buf_read_fd(struct nr_buf *b, int fd, const char *name, const char *op,
+                   struct nr_err *err);
+int nr_buf_read_file(struct nr_buf *b, const char *path, const char *op,
+                     struct nr_err *err);
+
 #endif

@@ -994,46 +994,6 @@ out:
     return rc;
 }
 
-static int read_fd(struct nr_buf *b, int fd, const char *path,
-                   struct nr_err *err)
-{
-    char chunk[16384];
-    ssize_t r;
-
-    for (;;) {
-        r = read(fd, chunk, sizeof(chunk));
-        if (r == 0) {
-            return 0;
-        }
-        if (r < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            nr_err_set(err, NR_ERR_IO, NULL, "%s: %s", path, strerror(errno));
-            return -1;
-        }
-        if (nr_buf_add(b, chunk, (size_t)r) != 0) {
-            nr_err_set(err, NR_ERR_LIMIT, NULL, "%s: larger than %zu bytes",
-                       path, b->max);
-            return -1;
-        }
-    }
-}
-
-static int read_file(struct nr_buf *b, const char *path, struct nr_err *err)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    int rc;
-
-    if (fd < 0) {
-        nr_err_set(err, NR_ERR_IO, NULL, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    rc = read_fd(b, fd, path, err);
-    close(fd);
-    return rc;
-}
-
 static int is_vault(const char *text, size_t len)
 {
     return len >= 15 && memcmp(text, "$ANSIBLE_VAULT;", 15) == 0;
@@ -1101,7 +1061,7 @@ static int load_file(struct nr_inventory *inv, const char *path,
         rc = 0;
         goto out;
     }
-    if (read_file(&b, path, err) != 0) {
+    if (nr_buf_read_file(&b, path, NULL, err) != 0) {
         goto out;
     }
     if (is_vault(nr_buf_str(&b), b.len)) {
@@ -1272,7 +1232,7 @@ static int load_path(struct nr_inventory *inv, const char *path, int top,
         struct nr_buf b = NR_BUF_INIT(inv->opts.max_file_bytes);
         struct nr_val *doc = NULL;
 
-        rc = read_fd(&b, 0, "<stdin>", err);
+        rc = nr_buf_read_fd(&b, 0, "<stdin>", NULL, err);
         if (rc == 0) {
             rc = nr_json_parse(&doc, nr_buf_str(&b), b.len, "<stdin>", err);
         }
@@ -1337,7 +1297,7 @@ static int load_vars_file(struct nr_inventory *inv, struct nr_varlist *into,
         nr_err_set(err, NR_ERR_LIMIT, NULL, "out of memory");
         goto out;
     }
-    if (read_file(&b, path, err) != 0) {
+    if (nr_buf_read_file(&b, path, NULL, err) != 0) {
         goto out;
     }
     if (is_vault(nr_buf_str(&b), b.len)) {

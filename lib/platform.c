@@ -517,34 +517,6 @@ int nr_platform__parse(struct nr_platform **out, const char *name,
     return parse_text(out, name, text, len, &ld, err);
 }
 
-static int read_file(struct nr_buf *b, const char *path, struct nr_err *err)
-{
-    FILE *fp = fopen(path, "rb");
-    char chunk[8192];
-    size_t n;
-    int rc = 0;
-
-    if (fp == NULL) {
-        nr_err_set(err, NR_ERR_IO, "platform", "%s: %s", path,
-                   strerror(errno));
-        return -1;
-    }
-    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-        if (nr_buf_add(b, chunk, n) != 0) {
-            nr_err_set(err, NR_ERR_LIMIT, "platform", "%s: larger than %zu "
-                       "bytes", path, PROFILE_MAX);
-            rc = -1;
-            break;
-        }
-    }
-    if (rc == 0 && ferror(fp)) {
-        nr_err_set(err, NR_ERR_IO, "platform", "%s: read error", path);
-        rc = -1;
-    }
-    fclose(fp);
-    return rc;
-}
-
 static int valid_name(const char *name)
 {
     if (name[0] == '\0' || name[0] == '.' || strlen(name) > 64) {
@@ -642,7 +614,7 @@ static int load_named(struct nr_platform **out, const char *name,
                    ndirs > 1 ? " and the folders before it" : "");
         goto out;
     }
-    if (read_file(&text, path.data, err) != 0) {
+    if (nr_buf_read_file(&text, path.data, "platform", err) != 0) {
         goto out;
     }
     rc = parse_text(out, path.data, nr_buf_str(&text), text.len, ld, err);
@@ -718,7 +690,8 @@ static void scan_aliases(const char *dir)
             continue;
         }
         if (nr_buf_printf(&path, "%s/%s", dir, de->d_name) == 0 &&
-            read_file(&text, path.data, &err) == 0 && text.data != NULL) {
+            nr_buf_read_file(&text, path.data, "platform", &err) == 0 &&
+            text.data != NULL) {
             for (line = text.data; line != NULL && *line != '\0';) {
                 const char *end = strchr(line, '\n');
                 const char *p = line;
