@@ -42,7 +42,8 @@ struct cache {
     size_t n, cap;
 };
 
-/* Per-host settings, copied out of the inventory under its lock. */
+/* Per-host settings, copied out of the inventory before the workers
+ * start (the inventory is not thread-safe; the workers never touch it). */
 struct hostcfg {
     char *name, *addr, *user, *password, *key_file, *platform, *enable;
     char *kex, *ciphers, *macs, *hostkeys, *jump;
@@ -68,7 +69,6 @@ struct run {
     const struct nr_run_opts *o;
     atomic_size_t next;
     atomic_size_t done, failed, not_started;
-    pthread_mutex_t inv_lock;    /* the inventory is not thread-safe */
     struct cache platforms;
     struct cache templates;
     char **tdirs;
@@ -105,13 +105,13 @@ static struct cache_entry *cache_add(struct cache *c, const char *key)
     return &c->v[c->n++];
 }
 
+/* Called only while preparing, before the workers start: no lock. */
 static const struct nr_platform *get_platform(struct run *r, const char *name,
                                               struct nr_err *err)
 {
     struct cache_entry *e;
     const struct nr_platform *p = NULL;
 
-    pthread_mutex_lock(&r->platforms.lock);
     e = cache_find(&r->platforms, name);
     if (e == NULL) {
         e = cache_add(&r->platforms, name);
@@ -129,7 +129,6 @@ static const struct nr_platform *get_platform(struct run *r, const char *name,
     } else {
         p = e->obj;
     }
-    pthread_mutex_unlock(&r->platforms.lock);
     return p;
 }
 
@@ -219,7 +218,6 @@ static int load_hostcfg(struct run *r, const char *name, struct hostcfg *hc,
     int rc = -1;
 
     memset(hc, 0, sizeof(*hc));
-    pthread_mutex_lock(&r->inv_lock);
     if (nr_inventory_host(&h, r->inv, name, err) != 0) {
         goto out;
     }
@@ -256,7 +254,6 @@ static int load_hostcfg(struct run *r, const char *name, struct hostcfg *hc,
     rc = 0;
 out:
     nr_host_free(h);
-    pthread_mutex_unlock(&r->inv_lock);
     return rc;
 }
 
@@ -447,10 +444,8 @@ static int build_hops(struct run *r, struct hostcfg *hc,
                            "hosts", MAX_HOPS - 1);
                 goto out;
             }
-            pthread_mutex_lock(&r->inv_lock);
-            rc = nr_inventory_add_adhoc(r->inv, tok, &jname, err);
-            pthread_mutex_unlock(&r->inv_lock);
-            if (rc != 0) {
+                    rc = nr_inventory_add_adhoc(r->inv, tok, &jname, err);
+                    if (rc != 0) {
                 goto out;
             }
             rc = -1;
@@ -739,7 +734,6 @@ int nr_run(struct nr_inventory *inv, const char *const *names, size_t n,
     r.names = names;
     r.n = n;
     r.o = o;
-    pthread_mutex_init(&r.inv_lock, NULL);
     pthread_mutex_init(&r.platforms.lock, NULL);
     pthread_mutex_init(&r.templates.lock, NULL);
     if (o->ncommands == 0 && o->nconfig == 0) {
@@ -809,6 +803,5 @@ out:
     cache_dispose(&r.platforms, 0);
     cache_dispose(&r.templates, 1);
     nr_tfsm_dirs_free(r.tdirs, r.ntdirs);
-    pthread_mutex_destroy(&r.inv_lock);
     return rc;
 }

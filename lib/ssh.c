@@ -45,7 +45,6 @@ struct hop {
     pthread_t pump;
     int pump_running;
     volatile int pump_stop;
-    ssh_session carrier;    /* the previous hop's session */
 };
 
 struct nr_ssh {
@@ -555,7 +554,6 @@ static int tunnel(struct hop *prev, struct hop *h, const char *prev_name,
                    strerror(errno));
         return -1;
     }
-    h->carrier = prev->sess;
     if (pthread_create(&h->pump, NULL, pump_main, h) != 0) {
         nr_err_set(err, NR_ERR_LIMIT, "connect", "cannot start a thread");
         return -1;

@@ -141,8 +141,9 @@ static void lists_and_escapes(void **state)
 
 static void inherit_extends_lists(void **state)
 {
-    static const char dir[] = "/tmp/nr_plat_test";
-    static const char *const dirs[] = { dir, NR_SRCDIR "/templates/platforms" };
+    char dir[] = "/tmp/nr_plat_XXXXXX";   /* own folder: runs may overlap */
+    const char *dirs[] = { dir, NR_SRCDIR "/templates/platforms" };
+    char path[64];
     static const char text[] = "inherit = cisco_ios\n"
                                "description = IOS with a site banner\n"
                                "error = ^% Site policy\n";
@@ -151,8 +152,9 @@ static void inherit_extends_lists(void **state)
     FILE *fp;
 
     (void)state;
-    (void)mkdir(dir, 0755);
-    fp = fopen("/tmp/nr_plat_test/site_ios.conf", "w");
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/site_ios.conf", dir);
+    fp = fopen(path, "w");
     assert_non_null(fp);
     fputs(text, fp);
     fclose(fp);
@@ -170,7 +172,7 @@ static void inherit_extends_lists(void **state)
     assert_int_equal(nr_platform__load(&p, "../etc/passwd", dirs, 2, &err),
                      -1);
     assert_non_null(strstr(err.msg, "bad platform name"));
-    unlink("/tmp/nr_plat_test/site_ios.conf");
+    unlink(path);
     rmdir(dir);
 }
 
