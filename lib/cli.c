@@ -318,7 +318,7 @@ static int read_until(struct nr_cli *c, struct nr_buf *acc,
         if (tl == 0) {
             continue;
         }
-        if (extra != NULL && nr_re__search(extra, tail, tl)) {
+        if (extra != NULL && nr_re__search(extra, tail, tl, c->md)) {
             return STOP_EXTRA;
         }
         if (prompt_matches(c, tail, tl)) {
@@ -331,12 +331,12 @@ static int read_until(struct nr_cli *c, struct nr_buf *acc,
             acc->data[ls] = '\0';
             return STOP_PROMPT;
         }
-        k = nr_patterns__search(&c->p->pagers, tail, tl);
+        k = nr_patterns__search(&c->p->pagers, tail, tl, c->md);
         pg = k >= 0 ? &c->p->pagers.v[k] : NULL;
         if (pg == NULL) {
             const struct nr_patterns *gen = nr_platform__generic_pagers();
 
-            k = nr_patterns__search(gen, tail, tl);
+            k = nr_patterns__search(gen, tail, tl, c->md);
             pg = k >= 0 ? &gen->v[k] : NULL;
         }
         if (pg != NULL) {
@@ -347,7 +347,7 @@ static int read_until(struct nr_cli *c, struct nr_buf *acc,
             }
             continue;
         }
-        k = nr_patterns__search(&c->p->answers, tail, tl);
+        k = nr_patterns__search(&c->p->answers, tail, tl, c->md);
         if (k >= 0) {
             if (send_line(c, c->p->answers.v[k].send, 0, err) != 0) {
                 return -1;
@@ -361,38 +361,28 @@ static int read_until(struct nr_cli *c, struct nr_buf *acc,
 static void finish_output(struct nr_cli *c, struct nr_buf *out,
                           const char *cmd)
 {
-    size_t n = nr_cli__normalize(out->data != NULL ? out->data : "",
-                                 out->len, c->p->strip_ansi);
-    char *nl;
+    const char *nl;
+    size_t first, ll, cl;
 
     if (out->data == NULL) {
         return;
     }
-    out->len = n;
-    out->data[n] = '\0';
-    nl = memchr(out->data, '\n', out->len);
-    if (cmd != NULL && nl != NULL) {
-        size_t ll = (size_t)(nl - out->data), cl = strlen(cmd);
-
-        while (ll > 0 && out->data[ll - 1] == ' ') {
-            ll--;
+    out->len = nr_cli__normalize(out->data, out->len, c->p->strip_ansi);
+    out->data[out->len] = '\0';
+    if (cmd != NULL) {
+        /* The first line is the echo when it ends with the command (the
+         * prompt may come before it); it is all there is when the
+         * command printed nothing. */
+        nl = memchr(out->data, '\n', out->len);
+        first = nl != NULL ? (size_t)(nl - out->data) : out->len;
+        cl = strlen(cmd);
+        for (ll = first; ll > 0 && out->data[ll - 1] == ' '; ll--) {
         }
         if (ll >= cl && memcmp(out->data + ll - cl, cmd, cl) == 0) {
-            size_t cut = (size_t)(nl - out->data) + 1;
+            size_t cut = nl != NULL ? first + 1 : out->len;
 
             memmove(out->data, out->data + cut, out->len - cut + 1);
             out->len -= cut;
-        }
-    } else if (cmd != NULL && nl == NULL) {
-        /* Only the echo came back: no output. */
-        size_t ll = out->len, cl = strlen(cmd);
-
-        while (ll > 0 && out->data[ll - 1] == ' ') {
-            ll--;
-        }
-        if (ll >= cl && memcmp(out->data + ll - cl, cmd, cl) == 0) {
-            out->len = 0;
-            out->data[0] = '\0';
         }
     }
     scrub(&c->o, out);
@@ -456,7 +446,7 @@ int nr_cli__command(struct nr_cli *c, const char *cmd, struct nr_buf *out,
 static int is_privileged(const struct nr_cli *c, const char *prompt)
 {
     return c->p->privileged == NULL ||
-           nr_re__search(c->p->privileged, prompt, strlen(prompt));
+           nr_re__search(c->p->privileged, prompt, strlen(prompt), c->md);
 }
 
 /* A step of the login sequence gets step_ms, within the host's time. */
@@ -618,7 +608,7 @@ int nr_cli__config(struct nr_cli *c, const char *const *lines, size_t n,
      * commands: be sure the mode changed. */
     if (p->config_prompt != NULL &&
         !nr_re__search(p->config_prompt, c->last_prompt,
-                       strlen(c->last_prompt))) {
+                       strlen(c->last_prompt), c->md)) {
         nr_err_set(err, NR_ERR_COMMAND, "config", "'%s' did not enter "
                    "config mode (prompt '%.80s')", p->config_enter,
                    c->last_prompt);

@@ -74,24 +74,28 @@ const struct nr_patterns *nr_platform__generic_pagers(void)
     return &generic;
 }
 
-int nr_re__search(const pcre2_code *re, const char *s, size_t len)
+int nr_re__search(const pcre2_code *re, const char *s, size_t len,
+                  pcre2_match_data *md)
 {
-    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    pcre2_match_data *own = NULL;
     int rc;
 
     if (md == NULL) {
-        return 0;
+        own = md = pcre2_match_data_create(1, NULL);
+        if (md == NULL) {
+            return 0;
+        }
     }
     rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, NULL);
-    pcre2_match_data_free(md);
+    pcre2_match_data_free(own);
     return rc >= 0;
 }
 
 int nr_patterns__search(const struct nr_patterns *ps, const char *s,
-                        size_t len)
+                        size_t len, pcre2_match_data *md)
 {
     for (size_t i = 0; i < ps->n; i++) {
-        if (nr_re__search(ps->v[i].re, s, len)) {
+        if (nr_re__search(ps->v[i].re, s, len, md)) {
             return (int)i;
         }
     }

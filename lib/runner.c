@@ -279,15 +279,18 @@ static void report(struct hostrun *hr, const char *command, const char *out,
     struct nr_result res;
     struct nr_err pe = NR_ERR_INIT;
     static const struct nr_err ok = NR_ERR_INIT;
-    const struct nr_err *final = e != NULL ? e : &ok;
+    const struct nr_err *final;
 
     if (rec == NULL) {
         return;
     }
-    e = final;   /* callers pass NULL for success; the callback never sees it */
+    if (e == NULL) {
+        e = &ok;   /* callers pass NULL for success; the callback never does */
+    }
+    final = e;
     nr_rec_strz(rec, "command", command);
-    /* A parse failure of good output fails the pair as a parse error. */
-    if ((e == NULL || e->kind == NR_OK) && parse_err != NULL &&
+    /* A broken template for good output fails the pair as a parse error. */
+    if (e->kind == NR_OK && parse_err != NULL &&
         parse_err->kind != NR_OK) {
         final = parse_err;
     }
@@ -303,7 +306,7 @@ static void report(struct hostrun *hr, const char *command, const char *out,
     if (o->show_crypto && hr->crypto != NULL) {
         nr_rec_strz(rec, "crypto", hr->crypto);
     }
-    if (o->parse && (e == NULL || e->kind == NR_OK)) {
+    if (o->parse && e->kind == NR_OK) {
         struct nr_tfsm_records *recs = NULL;
         char *json = NULL;
         size_t jl = 0;

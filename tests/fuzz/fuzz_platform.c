@@ -18,10 +18,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (nr_platform__parse(&p, "fuzz.conf", (const char *)data, size,
                            &err) == 0) {
         if (p->prompt != NULL) {
-            (void)nr_re__search(p->prompt, tail, strlen(tail));
+            (void)nr_re__search(p->prompt, tail, strlen(tail), NULL);
         }
-        (void)nr_patterns__search(&p->pagers, tail, strlen(tail));
-        (void)nr_patterns__search(&p->errors, tail, strlen(tail));
+        (void)nr_patterns__search(&p->pagers, tail, strlen(tail), NULL);
+        (void)nr_patterns__search(&p->errors, tail, strlen(tail), NULL);
     }
     nr_platform__free(p);
     return 0;

@@ -61,7 +61,8 @@ static void prompts_match_real_prompts(void **state)
 
         assert_nr_ok(nr_platform__load(&p, cases[i].platform, SRC_DIR, 1,
                                        &err), &err);
-        if (nr_re__search(p->prompt, cases[i].text, strlen(cases[i].text)) !=
+        if (nr_re__search(p->prompt, cases[i].text, strlen(cases[i].text),
+                          NULL) !=
             cases[i].match) {
             fail_msg("%s: prompt on '%s' should %s", cases[i].platform,
                      cases[i].text, cases[i].match ? "match" : "not match");
@@ -200,11 +201,11 @@ static void generic_pagers(void **state)
 
     (void)state;
     for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
-        if (nr_patterns__search(g, yes[i], strlen(yes[i])) < 0) {
+        if (nr_patterns__search(g, yes[i], strlen(yes[i]), NULL) < 0) {
             fail_msg("generic pager should match '%s'", yes[i]);
         }
     }
-    assert_int_equal(nr_patterns__search(g, "r1#", 3), -1);
+    assert_int_equal(nr_patterns__search(g, "r1#", 3, NULL), -1);
 }
 
 static void check_norm(const char *in, size_t len, int ansi,
