@@ -238,7 +238,8 @@ static int prompt_matches(struct nr_cli *c, const char *tail, size_t n)
     if (rc < 0) {
         return 0;
     }
-    if (c->p->prompt_host_group == 0 || (uint32_t)rc <= c->p->prompt_host_group) {
+    if (c->p->prompt_host_group == 0 ||
+        (uint32_t)rc <= c->p->prompt_host_group) {
         return 1;
     }
     ov = pcre2_get_ovector_pointer(c->md);

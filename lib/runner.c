@@ -70,7 +70,9 @@ struct run {
     atomic_size_t next;
     atomic_size_t done, failed, not_started;
     struct cache platforms;
-    struct cache templates;
+    struct cache templates;      /* template paths -> loaded nr_tfsm */
+    struct cache selections;     /* "platform\ncommand" -> borrowed nr_tfsm;
+                                    guarded by templates.lock */
     char **tdirs;
     size_t ntdirs;
 };
@@ -132,40 +134,67 @@ static const struct nr_platform *get_platform(struct run *r, const char *name,
     return p;
 }
 
-/* The template for (platform, command): NULL with err kind NR_OK when
- * there is none (not an error), NULL with err set when it is broken. */
-static const struct nr_tfsm *get_template(struct run *r, const char *platform,
-                                          const char *command,
-                                          struct nr_err *err)
+/* Load (once) the template at paths; called with templates.lock held. */
+static struct cache_entry *load_template(struct run *r, const char *paths)
 {
-    char *paths = NULL;
-    struct nr_err e2 = NR_ERR_INIT;
-    struct cache_entry *e;
-    const struct nr_tfsm *t = NULL;
+    struct cache_entry *e = cache_find(&r->templates, paths);
 
-    if (nr_tfsm_select(&paths, (const char *const *)r->tdirs, r->ntdirs,
-                       platform, command, &e2) != 0) {
-        return NULL;   /* no template: the caller notes it */
-    }
-    pthread_mutex_lock(&r->templates.lock);
-    e = cache_find(&r->templates, paths);
     if (e == NULL) {
         e = cache_add(&r->templates, paths);
         if (e != NULL && nr_tfsm_load((struct nr_tfsm **)&e->obj, paths,
                                       &e->err) != 0) {
             e->obj = NULL;
+            e->err.kind = NR_ERR_PARSE;
         }
     }
-    if (e == NULL) {
+    return e;
+}
+
+/* The template for (platform, command): NULL with err kind NR_OK when
+ * there is none (not an error), NULL with err set when it is broken.
+ * The index is consulted once per pair, not once per host. */
+static const struct nr_tfsm *get_template(struct run *r, const char *platform,
+                                          const char *command,
+                                          struct nr_err *err)
+{
+    struct nr_buf key = NR_BUF_INIT(1 << 16);
+    struct cache_entry *sel, *e;
+    const struct nr_tfsm *t = NULL;
+
+    if (nr_buf_printf(&key, "%s\n%s", platform, command) != 0) {
+        nr_err_set(err, NR_ERR_LIMIT, "parse", "command too long");
+        return NULL;
+    }
+    pthread_mutex_lock(&r->templates.lock);
+    sel = cache_find(&r->selections, key.data);
+    if (sel == NULL) {
+        char *paths = NULL;
+        struct nr_err none = NR_ERR_INIT;
+
+        sel = cache_add(&r->selections, key.data);
+        if (sel != NULL && nr_tfsm_select(&paths, (const char *const *)r->tdirs,
+                                          r->ntdirs, platform, command,
+                                          &none) == 0) {
+            /* No index row leaves obj NULL and err NR_OK: no template. */
+            e = load_template(r, paths);
+            if (e == NULL) {
+                nr_err_set(&sel->err, NR_ERR_LIMIT, "parse", "out of memory");
+            } else {
+                sel->obj = e->obj;
+                sel->err = e->err;
+            }
+        }
+        free(paths);
+    }
+    if (sel == NULL) {
         nr_err_set(err, NR_ERR_LIMIT, "parse", "out of memory");
-    } else if (e->obj == NULL) {
-        *err = e->err;
-        err->kind = NR_ERR_PARSE;
+    } else if (sel->obj == NULL) {
+        *err = sel->err;
     } else {
-        t = e->obj;
+        t = sel->obj;
     }
     pthread_mutex_unlock(&r->templates.lock);
-    free(paths);
+    nr_buf_dispose(&key);
     return t;
 }
 
@@ -532,7 +561,8 @@ static void run_host(struct run *r, size_t idx)
     so.stop = o->stop;
     for (int attempt = 0;; attempt++) {
         nr_err_clear(&err);
-        if (nr_ssh__connect(&ssh, pr->hops, pr->nhops, &so, deadline, &err) == 0) {
+        if (nr_ssh__connect(&ssh, pr->hops, pr->nhops, &so, deadline,
+                            &err) == 0) {
             break;
         }
         /* Only a failure to connect is retried: auth and host-key
@@ -706,13 +736,14 @@ static void *worker(void *arg)
     return NULL;
 }
 
-static void cache_dispose(struct cache *c, int templates)
+/* what: 'p' platforms, 't' templates (owned), 'b' borrowed objects. */
+static void cache_dispose(struct cache *c, char what)
 {
     for (size_t i = 0; i < c->n; i++) {
         free(c->v[i].key);
-        if (templates) {
+        if (what == 't') {
             nr_tfsm_free(c->v[i].obj);
-        } else {
+        } else if (what == 'p') {
             nr_platform__free(c->v[i].obj);
         }
     }
@@ -739,6 +770,7 @@ int nr_run(struct nr_inventory *inv, const char *const *names, size_t n,
     r.o = o;
     pthread_mutex_init(&r.platforms.lock, NULL);
     pthread_mutex_init(&r.templates.lock, NULL);
+    pthread_mutex_init(&r.selections.lock, NULL);
     if (o->ncommands == 0 && o->nconfig == 0) {
         nr_err_set(err, NR_ERR_USAGE, NULL, "no command to run");
         goto out;
@@ -803,8 +835,9 @@ out:
         hostcfg_dispose(&r.prep[i].hc);
     }
     free(r.prep);
-    cache_dispose(&r.platforms, 0);
-    cache_dispose(&r.templates, 1);
+    cache_dispose(&r.selections, 'b');
+    cache_dispose(&r.platforms, 'p');
+    cache_dispose(&r.templates, 't');
     nr_tfsm_dirs_free(r.tdirs, r.ntdirs);
     return rc;
 }

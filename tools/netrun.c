@@ -336,7 +336,8 @@ static void on_result(void *payload, const struct nr_result *res,
             memcpy(t, head, hl);
             memcpy(t + hl, res->output, res->output_len);
             tl = hl + res->output_len;
-            if (res->output_len > 0 && res->output[res->output_len - 1] != '\n') {
+            if (res->output_len > 0 &&
+                res->output[res->output_len - 1] != '\n') {
                 t[tl++] = '\n';
             }
             nr_rec_text(rec, t, tl);
