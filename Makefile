@@ -97,6 +97,15 @@ $(BUILD)/bin/%: tools/%.c $(wildcard tools/*.h) lib/netrun.h $(SO) | lint-bounda
 	$(CC) $(ALL_CFLAGS) -Itools $< -o $@ -L$(BUILD)/lib -lnetrun \
 	    -Wl,-rpath,'$$ORIGIN/../lib'
 
+# netparse alone takes libnetrun.a: its runs are often short, and through
+# the shared library each one would first load and relocate libssh,
+# libcrypto, net-snmp and the rest (several ms), none of which a parse
+# uses.  --as-needed keeps only the libraries the parser's objects need.
+$(BUILD)/bin/netparse: tools/netparse.c $(wildcard tools/*.h) lib/netrun.h $(AR_LIB) | lint-boundary
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itools $< -o $@ $(AR_LIB) -Wl,--as-needed \
+	    $(DEP_LIBS)
+
 $(BUILD)/lib/netrun.pc: Makefile
 	@mkdir -p $(dir $@)
 	printf 'prefix=%s\nlibdir=%s\nincludedir=%s\n\nName: netrun\nDescription: network automation library\nVersion: %s\nRequires.private: %s\nLibs: -L$${libdir} -lnetrun\nCflags: -I$${includedir}\n' \
