@@ -59,10 +59,12 @@ struct nr_tfsm__filter {
 
 /* A compiled pattern shared through the process-wide cache.  code is
  * never JIT-compiled; jit becomes a JIT-compiled copy once the pattern
- * has run often enough to be worth it. */
+ * has run often enough to be worth it, and jit_ascii (set before jit,
+ * NULL when jit serves) its twin for subjects of ASCII alone. */
 struct nr_tfsm__re {
     pcre2_code *code;
     pcre2_code *_Atomic jit;
+    pcre2_code *jit_ascii;
     _Atomic unsigned long calls;   /* interpreted ones */
     _Atomic uint64_t timed_ns;     /* fastest of the first few */
     _Atomic uint64_t spent_ns;     /* estimated time of all of them */
@@ -94,9 +96,10 @@ int nr_tfsm__re_translate(struct nr_buf *out, uint32_t *flags,
 /* Run re anchored on subj; returns pcre2_match's result, retrying
  * without JIT when the JIT stack is exhausted.  ahead: about how many
  * more times the caller may run re on this input (lines left), which
- * decides whether a JIT compile would pay for itself. */
+ * decides whether a JIT compile would pay for itself.  ascii: the caller
+ * knows subj has no byte above 0x7f (0: unknown). */
 int nr_tfsm__re_match(struct nr_tfsm__re *re, const char *subj, size_t len,
-                      size_t ahead, pcre2_match_data *md,
+                      size_t ahead, int ascii, pcre2_match_data *md,
                       pcre2_match_context *mc);
 /* The literal every match must start with (rules only), for a cheap
  * rejection before calling PCRE2; *plen 0 when there is none.  *ws is 1

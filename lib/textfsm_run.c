@@ -214,6 +214,7 @@ struct run {
     pcre2_match_data *md;
     pcre2_match_context *mc;
     size_t ahead;                /* calls of this rule expected */
+    int ascii;                   /* the line is ASCII alone (-1: not known) */
     unsigned *calls;             /* per rule, in this run */
     size_t nlines;
     struct nr_err *err;
@@ -327,7 +328,9 @@ static int nested_item(struct run *r, const struct nr_tfsm__value *val,
         rc = oom(r);
         goto out;
     }
-    m = nr_tfsm__re_match(val->nested, s->p, s->len, r->ahead, md, r->mc);
+    /* s lies in the line just matched, whose r->ascii is known. */
+    m = nr_tfsm__re_match(val->nested, s->p, s->len, r->ahead, r->ascii > 0,
+                          md, r->mc);
     if (m <= 0) {
         rc = 0;
         goto out;
@@ -590,6 +593,23 @@ int nr_tfsm__filter_rejects(const struct nr_tfsm__filter *f,
             memmem(line->p, line->len, f->req, f->reqlen) == NULL);
 }
 
+/* Has the line no byte above 0x7f?  Eight at a time. */
+static int all_ascii(const struct nr_tfsm__str *line)
+{
+    const uint64_t high = 0x8080808080808080u;
+    uint64_t w, acc = 0;
+    size_t i = 0;
+
+    for (; i + 8 <= line->len; i += 8) {
+        memcpy(&w, line->p + i, 8);
+        acc |= w;
+    }
+    for (; i < line->len; i++) {
+        acc |= (unsigned char)line->p[i];
+    }
+    return (acc & high) == 0;
+}
+
 /* One rule against one line: 1 matched, 0 not, -1 error. */
 static int try_rule(struct run *r, const struct nr_tfsm__rule *ru,
                     const struct nr_tfsm__str *line, size_t lineno)
@@ -608,8 +628,11 @@ static int try_rule(struct run *r, const struct nr_tfsm__rule *ru,
     r->ahead = r->calls[ru->id] < 8 ? 0
                : (size_t)((double)r->calls[ru->id] * (double)(r->nlines - lineno) /
                           (double)lineno);
-    m = nr_tfsm__re_match(ru->re, line->p, line->len, r->ahead, r->md,
-                          r->mc);
+    if (r->ascii < 0) {
+        r->ascii = all_ascii(line);
+    }
+    m = nr_tfsm__re_match(ru->re, line->p, line->len, r->ahead, r->ascii,
+                          r->md, r->mc);
     if (m == PCRE2_ERROR_NOMATCH) {
         return 0;
     }
@@ -653,6 +676,7 @@ static int run_lines(struct run *r, const struct nr_tfsm__str *lines,
 
     for (li = 0; li < nlines; li++) {
         const struct nr_tfsm__state *st = &t->states[cur];
+        r->ascii = -1;
         for (k = 0; k < st->nrules; k++) {
             const struct nr_tfsm__rule *ru = &st->rules[k];
             m = try_rule(r, ru, &lines[li], li + 1);

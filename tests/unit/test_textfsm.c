@@ -250,6 +250,42 @@ static void unicode_classes(void **state)
                 "caf\xc3\xa9\n", "[{\"a\": \"caf\xc3\xa9\"}]\n");
 }
 
+/* Once a rule is hot it also runs a copy compiled for ASCII lines; a
+ * line with other characters must still see Unicode \w, \s and \d. */
+static void unicode_classes_on_hot_rules(void **state)
+{
+    const char *tpl = "Value A (\\w+)\nValue B (\\d+)\n\nStart\n"
+                      "  ^${A}\\s+${B}$$ -> Record\n";
+    struct nr_err err = NR_ERR_INIT;
+    struct nr_tfsm *fsm = NULL;
+    struct nr_tfsm_records *rec = NULL;
+    struct nr_buf in = NR_BUF_INIT(1 << 20);
+    size_t i, n, last;
+    const char *v;
+
+    (void)state;
+    for (i = 0; i < 5000; i++) {
+        assert_int_equal(nr_buf_adds(&in, "abc 12\n"), 0);
+    }
+    /* "cafe" with an accent, a no-break space, Arabic-Indic 1 and 2. */
+    assert_int_equal(
+        nr_buf_adds(&in, "caf\xc3\xa9\xc2\xa0\xd9\xa1\xd9\xa2\n"), 0);
+    assert_nr_ok(nr_tfsm_load_text(&fsm, "t.textfsm", tpl, strlen(tpl), &err),
+                 &err);
+    assert_nr_ok(nr_tfsm_parse(&rec, fsm, in.data, in.len, &err), &err);
+    assert_int_equal(nr_tfsm_records_nrows(rec), 5001);
+    last = nr_tfsm_records_nrows(rec) - 1;
+    v = nr_tfsm_records_get(rec, last, 0, 0, &n);
+    assert_int_equal(n, 5);
+    assert_memory_equal(v, "caf\xc3\xa9", 5);
+    v = nr_tfsm_records_get(rec, last, 1, 0, &n);
+    assert_int_equal(n, 4);
+    assert_memory_equal(v, "\xd9\xa1\xd9\xa2", 4);
+    nr_tfsm_records_free(rec);
+    nr_tfsm_free(fsm);
+    nr_buf_dispose(&in);
+}
+
 static void merge_on_key(void **state)
 {
     struct nr_err err = NR_ERR_INIT;
@@ -579,6 +615,7 @@ int main(void)
         cmocka_unit_test(long_value_names),
         cmocka_unit_test(crlf_in_template_and_input),
         cmocka_unit_test(unicode_classes),
+        cmocka_unit_test(unicode_classes_on_hot_rules),
         cmocka_unit_test(merge_on_key),
         cmocka_unit_test(index_selects_with_abbreviations),
         cmocka_unit_test(syntax_error_names_file_and_line),
