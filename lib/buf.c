@@ -37,6 +37,11 @@ static int reserve(struct nr_buf *b, size_t extra)
     return 0;
 }
 
+int nr_buf_reserve(struct nr_buf *b, size_t n)
+{
+    return reserve(b, n);
+}
+
 int nr_buf_add(struct nr_buf *b, const void *p, size_t n)
 {
     if (reserve(b, n) != 0) {

@@ -18,6 +18,10 @@ struct nr_buf {
 #define NR_BUF_INIT(ceiling) { NULL, 0, 0, (ceiling) }
 
 int nr_buf_add(struct nr_buf *b, const void *p, size_t n);
+/* Make room for n more bytes (and a NUL) at data + len, for a caller
+ * that writes them in place and then sets len and the NUL itself: the
+ * way to build large output without a call per piece. */
+int nr_buf_reserve(struct nr_buf *b, size_t n);
 int nr_buf_adds(struct nr_buf *b, const char *s);
 int nr_buf_addc(struct nr_buf *b, char c);
 int nr_buf_printf(struct nr_buf *b, const char *fmt, ...)

@@ -49,55 +49,121 @@ const char *nr_tfsm_records_get(const struct nr_tfsm_records *rec, size_t row,
 /* Rendering                                                           */
 /* ------------------------------------------------------------------ */
 
-static int json_str(struct nr_buf *b, const char *p, size_t n)
-{
-    size_t i, st;
-    unsigned char c;
-    int rc = nr_buf_addc(b, '"');
+/* Output is written in place, into room reserved for the longest form
+ * a record can take: one reservation per record instead of a call per
+ * piece or per character (tens of megabytes for a large input). */
 
-    for (i = 0; i < n && rc == 0;) {
+/* a + b, or SIZE_MAX when that overflows: the reservation then fails. */
+static size_t add_sat(size_t a, size_t b)
+{
+    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
+/* The most n bytes take as a JSON string: quotes, and \u00XX each. */
+static size_t json_max(size_t n)
+{
+    return n > (SIZE_MAX - 2) / 6 ? SIZE_MAX : 6 * n + 2;
+}
+
+/* Set len to where the caller's writing ended, and terminate. */
+static void buf_end(struct nr_buf *b, char *d)
+{
+    b->len = (size_t)(d - b->data);
+    *d = '\0';
+}
+
+static int json_plain(unsigned char c)
+{
+    return c >= 0x20 && c != '"' && c != '\\';
+}
+
+/* p as a JSON string at d (room for json_max(n)); returns its end. */
+static char *json_put(char *d, const char *p, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t i = 0, st;
+    unsigned char c;
+
+    *d++ = '"';
+    while (i < n) {
+        /* Runs that need no escape are copied whole. */
         st = i;
-        while (i < n && (unsigned char)p[i] >= 0x20 && p[i] != '"' &&
-               p[i] != '\\') {
+        while (i < n && json_plain((unsigned char)p[i])) {
             i++;
         }
-        rc |= nr_buf_add(b, p + st, i - st);
-        if (i >= n) {
+        memcpy(d, p + st, i - st);
+        d += i - st;
+        if (i == n) {
             break;
         }
         c = (unsigned char)p[i++];
+        *d++ = '\\';
         if (c == '"' || c == '\\') {
-            rc |= nr_buf_addc(b, '\\');
-            rc |= nr_buf_addc(b, (char)c);
+            *d++ = (char)c;
         } else if (c == '\n') {
-            rc |= nr_buf_adds(b, "\\n");
+            *d++ = 'n';
         } else if (c == '\t') {
-            rc |= nr_buf_adds(b, "\\t");
+            *d++ = 't';
         } else {
-            rc |= nr_buf_printf(b, "\\u%04x", c);
+            memcpy(d, "u00", 3);
+            d[3] = hex[c >> 4];
+            d[4] = hex[c & 15];
+            d += 5;
         }
     }
-    rc |= nr_buf_addc(b, '"');
-    return rc;
+    *d++ = '"';
+    return d;
+}
+
+static size_t json_cell_max(const struct nr_tfsm__cell *c)
+{
+    size_t i, n = 2;
+
+    if (!nr_tfsm__cell_is_list(c)) {
+        return json_max(c->n);
+    }
+    for (i = 0; i < nr_tfsm__cell_nitems(c); i++) {
+        n = add_sat(n, add_sat(json_max(c->u.items[i].len), 2));
+    }
+    return n;
+}
+
+/* The cell at d (room for json_cell_max); returns the end. */
+static char *json_cell_put(char *d, const struct nr_tfsm__cell *c)
+{
+    size_t i;
+
+    if (!nr_tfsm__cell_is_list(c)) {
+        return json_put(d, c->u.p != NULL ? c->u.p : "", c->n);
+    }
+    *d++ = '[';
+    for (i = 0; i < nr_tfsm__cell_nitems(c); i++) {
+        if (i > 0) {
+            memcpy(d, ", ", 2);
+            d += 2;
+        }
+        d = json_put(d, c->u.items[i].p, c->u.items[i].len);
+    }
+    *d++ = ']';
+    return d;
+}
+
+static int json_str(struct nr_buf *b, const char *p, size_t n)
+{
+    if (nr_buf_reserve(b, json_max(n)) != 0) {
+        return -1;
+    }
+    buf_end(b, json_put(b->data + b->len, p, n));
+    return 0;
 }
 
 static int json_cell(struct nr_buf *b, const struct nr_tfsm__cell *c)
 {
-    size_t i;
-    int rc = 0;
-
-    if (!nr_tfsm__cell_is_list(c)) {
-        return json_str(b, c->u.p != NULL ? c->u.p : "", c->n);
+    if (nr_buf_reserve(b, json_cell_max(c)) != 0) {
+        return -1;
     }
-    rc |= nr_buf_addc(b, '[');
-    for (i = 0; i < nr_tfsm__cell_nitems(c); i++) {
-        if (i > 0) {
-            rc |= nr_buf_adds(b, ", ");
-        }
-        rc |= json_str(b, c->u.items[i].p, c->u.items[i].len);
-    }
-    rc |= nr_buf_addc(b, ']');
-    return rc;
+    buf_end(b, json_cell_put(b->data + b->len, c));
+    return 0;
 }
 
 static void lower(char *s)
@@ -140,7 +206,8 @@ static int key_plan(char ***keys, int **src, const struct nr_tfsm_records *r)
 
 /* Where rendered text goes: a buffer that, when write is set, is
  * handed over in pieces as it fills, so that a large result never
- * exists twice in memory. */
+ * exists twice in memory.  Pieces of a megabyte keep the writes few
+ * and the buffer in cache. */
 struct sink {
     struct nr_buf b;
     int (*write)(const char *p, size_t n, void *payload);
@@ -148,7 +215,7 @@ struct sink {
     int failed;
 };
 
-#define SINK_CHUNK ((size_t)64 << 10)
+#define SINK_CHUNK ((size_t)1 << 20)
 
 static int sink_flush(struct sink *k, int force)
 {
@@ -172,49 +239,64 @@ static int render_json(struct sink *k, const struct nr_tfsm_records *r,
     char **keys = NULL;
     int *src = NULL;
     size_t *at = NULL;
-    size_t i, j;
-    int first;
+    size_t i, j, need, fixed = 6;
+    const struct nr_tfsm__cell *row;
+    char *d;
     int rc = -1;
 
-    /* Each key's '"name": ' once, not once per record. */
+    /* Each key's '"name": ' once, not once per record, with the ", "
+     * before it from the second key on. */
     at = calloc(r->ncols + 1, sizeof(*at));
     if (at == NULL || key_plan(&keys, &src, r) != 0) {
         goto out;
     }
     for (j = 0; j < r->ncols; j++) {
         at[j] = pre.len;
-        if (json_str(&pre, keys[j], strlen(keys[j])) != 0 ||
-            nr_buf_adds(&pre, ": ") != 0) {
+        if (src[j] >= 0 &&
+            ((pre.len > 0 && nr_buf_add(&pre, ", ", 2) != 0) ||
+             json_str(&pre, keys[j], strlen(keys[j])) != 0 ||
+             nr_buf_add(&pre, ": ", 2) != 0)) {
             goto out;
         }
     }
     at[r->ncols] = pre.len;
-    rc = lines ? 0 : nr_buf_addc(b, '[');
+    /* Per record: the keys, "{}", ", " or "\n" between records. */
+    fixed += pre.len;
+    rc = lines ? 0 : nr_buf_add(b, "[", 1);
     for (i = 0; i < r->nrows && rc == 0; i++) {
-        if (i > 0 && !lines) {
-            rc |= nr_buf_adds(b, ", ");
-        }
-        rc |= nr_buf_addc(b, '{');
-        first = 1;
+        row = r->rows[i];
+        need = fixed;
         for (j = 0; j < r->ncols; j++) {
-            if (src[j] < 0) {
-                continue;
+            if (src[j] >= 0) {
+                need = add_sat(need, json_cell_max(&row[src[j]]));
             }
-            if (!first) {
-                rc |= nr_buf_adds(b, ", ");
-            }
-            first = 0;
-            rc |= nr_buf_add(b, pre.data + at[j], at[j + 1] - at[j]);
-            rc |= json_cell(b, &r->rows[i][src[j]]);
         }
-        rc |= nr_buf_addc(b, '}');
+        if (nr_buf_reserve(b, need) != 0) {
+            rc = -1;
+            break;
+        }
+        d = b->data + b->len;
+        if (i > 0 && !lines) {
+            memcpy(d, ", ", 2);
+            d += 2;
+        }
+        *d++ = '{';
+        for (j = 0; j < r->ncols; j++) {
+            if (src[j] >= 0) {
+                memcpy(d, pre.data + at[j], at[j + 1] - at[j]);
+                d += at[j + 1] - at[j];
+                d = json_cell_put(d, &row[src[j]]);
+            }
+        }
+        *d++ = '}';
         if (lines) {
-            rc |= nr_buf_addc(b, '\n');
+            *d++ = '\n';
         }
-        rc |= sink_flush(k, 0);
+        buf_end(b, d);
+        rc = sink_flush(k, 0);
     }
     if (!lines && rc == 0) {
-        rc |= nr_buf_adds(b, "]\n");
+        rc = nr_buf_add(b, "]\n", 2);
     }
 out:
     for (i = 0; keys != NULL && i < r->ncols; i++) {
@@ -227,69 +309,85 @@ out:
     return rc;
 }
 
-static int csv_field(struct nr_buf *b, const char *p, size_t n)
-{
-    size_t i;
-    int rc = 0;
-
-    if (n == 0 || (strcspn(p, ",\"\r\n") >= n && p[0] != ' ' &&
-                   p[n - 1] != ' ')) {
-        return nr_buf_add(b, p, n);
-    }
-    rc |= nr_buf_addc(b, '"');
-    for (i = 0; i < n; i++) {
-        if (p[i] == '"') {
-            rc |= nr_buf_addc(b, '"');
-        }
-        rc |= nr_buf_addc(b, p[i]);
-    }
-    rc |= nr_buf_addc(b, '"');
-    return rc;
-}
-
-/* A cell as one piece of text: lists as JSON arrays (csv) or joined
- * with ", " (text). */
+/* A cell as one piece of text, at *p for *n bytes: a string cell as it
+ * is; a list through t, as a JSON array (csv) or joined with ", "
+ * (text). */
 static int cell_text(struct nr_buf *t, const struct nr_tfsm__cell *c,
-                     int for_csv)
+                     int for_csv, const char **p, size_t *n)
 {
     size_t i;
     int rc = 0;
 
-    nr_buf_reset(t);
     if (!nr_tfsm__cell_is_list(c)) {
-        return nr_buf_add(t, c->u.p != NULL ? c->u.p : "", c->n);
+        *p = c->u.p != NULL ? c->u.p : "";
+        *n = c->n;
+        return 0;
     }
+    nr_buf_reset(t);
     if (for_csv) {
-        return json_cell(t, c);
+        rc = json_cell(t, c);
     }
-    for (i = 0; i < nr_tfsm__cell_nitems(c); i++) {
+    for (i = 0; !for_csv && i < nr_tfsm__cell_nitems(c); i++) {
         if (i > 0) {
-            rc |= nr_buf_adds(t, ", ");
+            rc |= nr_buf_add(t, ", ", 2);
         }
         rc |= nr_buf_add(t, c->u.items[i].p, c->u.items[i].len);
     }
-    return rc | nr_buf_add(t, "", 0);
+    *p = nr_buf_str(t);
+    *n = t->len;
+    return rc;
+}
+
+/* A field quoted when it has a separator, a quote or a line break in
+ * it, or space at either end. */
+static int csv_field(struct nr_buf *b, const char *p, size_t n)
+{
+    size_t i;
+    int quote = n > 0 && (p[0] == ' ' || p[n - 1] == ' ');
+    char *d;
+
+    for (i = 0; i < n && !quote; i++) {
+        quote = p[i] == ',' || p[i] == '"' || p[i] == '\r' || p[i] == '\n';
+    }
+    if (!quote) {
+        return nr_buf_add(b, p, n);
+    }
+    if (nr_buf_reserve(b, add_sat(add_sat(n, n), 2)) != 0) {
+        return -1;
+    }
+    d = b->data + b->len;
+    *d++ = '"';
+    for (i = 0; i < n; i++) {
+        if (p[i] == '"') {
+            *d++ = '"';
+        }
+        *d++ = p[i];
+    }
+    *d++ = '"';
+    buf_end(b, d);
+    return 0;
 }
 
 static int render_csv(struct sink *k, const struct nr_tfsm_records *r)
 {
     struct nr_buf *b = &k->b;
     struct nr_buf t = NR_BUF_INIT(MAX_OUTPUT);
-    size_t i, j;
+    const char *p;
+    size_t i, j, n;
     int rc = 0;
 
     for (j = 0; j < r->ncols; j++) {
-        rc |= j > 0 ? nr_buf_addc(b, ',') : 0;
+        rc |= j > 0 ? nr_buf_add(b, ",", 1) : 0;
         rc |= csv_field(b, r->cols[j], strlen(r->cols[j]));
     }
-    rc |= nr_buf_addc(b, '\n');
+    rc |= nr_buf_add(b, "\n", 1);
     for (i = 0; i < r->nrows && rc == 0; i++) {
         for (j = 0; j < r->ncols; j++) {
-            rc |= j > 0 ? nr_buf_addc(b, ',') : 0;
-            rc |= cell_text(&t, &r->rows[i][j], 1);
-            rc |= csv_field(b, nr_buf_str(&t), t.len);
+            rc |= j > 0 ? nr_buf_add(b, ",", 1) : 0;
+            rc |= cell_text(&t, &r->rows[i][j], 1, &p, &n);
+            rc |= csv_field(b, p, n);
         }
-        rc |= nr_buf_addc(b, '\n');
+        rc |= nr_buf_add(b, "\n", 1);
         rc |= sink_flush(k, 0);
     }
     nr_buf_dispose(&t);
@@ -310,12 +408,12 @@ static size_t width(const char *p, size_t n)
 
 static int pad(struct nr_buf *b, size_t n)
 {
-    int rc = 0;
-
-    while (n-- > 0) {
-        rc |= nr_buf_addc(b, ' ');
+    if (nr_buf_reserve(b, n) != 0) {
+        return -1;
     }
-    return rc;
+    memset(b->data + b->len, ' ', n);
+    buf_end(b, b->data + b->len + n);
+    return 0;
 }
 
 static int render_text(struct sink *k, const struct nr_tfsm_records *r)
@@ -323,7 +421,8 @@ static int render_text(struct sink *k, const struct nr_tfsm_records *r)
     struct nr_buf *b = &k->b;
     struct nr_buf t = NR_BUF_INIT(MAX_OUTPUT);
     size_t *w = NULL;
-    size_t i, j, cw;
+    const char *p;
+    size_t i, j, n, cw;
     int rc = -1;
 
     w = calloc(r->ncols + 1, sizeof(*w));
@@ -335,10 +434,10 @@ static int render_text(struct sink *k, const struct nr_tfsm_records *r)
     }
     for (i = 0; i < r->nrows; i++) {
         for (j = 0; j < r->ncols; j++) {
-            if (cell_text(&t, &r->rows[i][j], 0) != 0) {
+            if (cell_text(&t, &r->rows[i][j], 0, &p, &n) != 0) {
                 goto out;
             }
-            cw = width(nr_buf_str(&t), t.len);
+            cw = width(p, n);
             w[j] = cw > w[j] ? cw : w[j];
         }
     }
@@ -346,17 +445,17 @@ static int render_text(struct sink *k, const struct nr_tfsm_records *r)
     for (i = 0; i <= r->nrows && rc == 0; i++) {
         for (j = 0; j < r->ncols; j++) {
             if (i == 0) {
-                nr_buf_reset(&t);
-                rc |= nr_buf_adds(&t, r->cols[j]);
+                p = r->cols[j];
+                n = strlen(p);
             } else {
-                rc |= cell_text(&t, &r->rows[i - 1][j], 0);
+                rc |= cell_text(&t, &r->rows[i - 1][j], 0, &p, &n);
             }
-            rc |= nr_buf_add(b, nr_buf_str(&t), t.len);
+            rc |= nr_buf_add(b, p, n);
             if (j + 1 < r->ncols) {
-                rc |= pad(b, w[j] - width(nr_buf_str(&t), t.len) + 2);
+                rc |= pad(b, w[j] - width(p, n) + 2);
             }
         }
-        rc |= nr_buf_addc(b, '\n');
+        rc |= nr_buf_add(b, "\n", 1);
         rc |= sink_flush(k, 0);
     }
 out:
