@@ -405,6 +405,14 @@ NR_API void nr_tfsm_free(struct nr_tfsm *fsm);
 NR_API int nr_tfsm_parse(struct nr_tfsm_records **out,
                          const struct nr_tfsm *fsm, const char *text,
                          size_t len, struct nr_err *err);
+/* The same, but the records may point into text instead of a copy of it
+ * (they do when it is valid UTF-8), so text must stay as it is until
+ * they are freed: for a large input the caller holds anyway, whose copy
+ * would cost more than parsing it. */
+NR_API int nr_tfsm_parse_in_place(struct nr_tfsm_records **out,
+                                  const struct nr_tfsm *fsm,
+                                  const char *text, size_t len,
+                                  struct nr_err *err);
 NR_API void nr_tfsm_records_free(struct nr_tfsm_records *rec);
 
 /* Columns are the Value names (first template's, then those the others

@@ -292,9 +292,14 @@ int nr_tfsm__filter_rejects(const struct nr_tfsm__filter *f,
                             const struct nr_tfsm__str *line);
 
 /* Input split into lines as Python's str.splitlines() would after
- * universal-newline reading; invalid UTF-8 becomes U+FFFD. */
+ * universal-newline reading, the lines pointing into *text, a copy of
+ * the input in which invalid UTF-8 becomes U+FFFD. */
 int nr_tfsm__lines(char **text, size_t *textcap, struct nr_tfsm__str **lines,
                    size_t *linecap, size_t *n, const char *in, size_t len);
+/* The same split with the lines pointing into in itself: 0, or 1 (and
+ * nothing) when in is not valid UTF-8, or -1 out of memory. */
+int nr_tfsm__lines_in(struct nr_tfsm__str **lines, size_t *linecap,
+                      size_t *n, const char *in, size_t len);
 
 /* Run one template over lines; appends rows to a fresh table whose
  * columns are that template's Values. */

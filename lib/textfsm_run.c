@@ -77,58 +77,48 @@ static int line_break(const unsigned char *p, size_t left, size_t *skip)
     return 0;
 }
 
-int nr_tfsm__lines(char **text, size_t *textcap, struct nr_tfsm__str **lines,
-                   size_t *linecap, size_t *n, const char *in, size_t len)
+int nr_tfsm__lines_in(struct nr_tfsm__str **lines, size_t *linecap,
+                      size_t *n, const char *in, size_t len)
 {
     const unsigned char *p = (const unsigned char *)in;
-    struct nr_buf b = NR_BUF_INIT(len * 3 + 16);
+    const uint64_t ones = 0x0101010101010101u;
     struct nr_tfsm__str *ls = NULL;
-    size_t nl = 0, cap = 0;
-    size_t i = 0, st, skip, k, off;
+    size_t nl = 0, cap = 0, i = 0, st, skip, k;
+    uint64_t w;
     void *tmp;
     int rc = -1;
 
-    *text = NULL;
     *lines = NULL;
     *n = 0;
-    /* Room for the usual case (valid UTF-8, one byte per line end) up
-     * front: growing a large buffer costs more than the copy. */
-    b.data = nr_tfsm__block_get(len + 2, &b.cap);
-    if (b.data == NULL) {
-        goto out;
-    }
-    b.data[0] = '\0';
     while (i < len) {
-        st = b.len;
-        while (i < len && !line_break(p + i, len - i, &skip)) {
-            /* Plain ASCII runs are copied whole. */
-            k = i;
-            while (k < len && p[k] >= 0x20 && p[k] < 0x80) {
-                k++;
-            }
-            if (k > i) {
-                if (nr_buf_add(&b, p + i, k - i) != 0) {
-                    goto out;
+        st = i;
+        skip = 0;
+        while (i < len) {
+            /* Eight bytes at a time while all are printable ASCII: no
+             * byte under 0x20 (the subtraction borrows) or over 0x7f. */
+            while (len - i >= 8) {
+                memcpy(&w, p + i, 8);
+                if ((((w - ones * 0x20) | w) & ones * 0x80) != 0) {
+                    break;
                 }
-                i = k;
-                continue;
+                i += 8;
             }
-            k = utf8_len(p + i, len - i);
-            if (k == 0) {
-                /* Undecodable bytes read as U+FFFD. */
-                if (nr_buf_add(&b, "\xef\xbf\xbd", 3) != 0) {
-                    goto out;
-                }
+            if (i == len) {
+                break;
+            }
+            if (p[i] >= 0x20 && p[i] < 0x80) {
                 i++;
                 continue;
             }
-            if (nr_buf_add(&b, p + i, k) != 0) {
+            if (line_break(p + i, len - i, &skip)) {
+                break;
+            }
+            k = utf8_len(p + i, len - i);
+            if (k == 0) {
+                rc = 1;
                 goto out;
             }
             i += k;
-        }
-        if (i < len) {
-            i += skip;
         }
         if (nl == cap) {
             if (ls == NULL) {
@@ -148,25 +138,10 @@ int nr_tfsm__lines(char **text, size_t *textcap, struct nr_tfsm__str **lines,
                 ls = tmp;
             }
         }
-        /* Only the length for now: the text may still move. */
-        ls[nl].p = NULL;
-        ls[nl].len = b.len - st;
+        ls[nl].p = in + st;
+        ls[nl].len = i - st;
         nl++;
-        if (nr_buf_addc(&b, '\n') != 0) {
-            goto out;
-        }
-    }
-    if (textcap != NULL) {
-        *textcap = b.cap;
-    }
-    *text = nr_buf_steal(&b);
-    if (*text == NULL) {
-        goto out;
-    }
-    /* Lines lie one after another, each followed by one "\n". */
-    for (k = 0, off = 0; k < nl; k++) {
-        ls[k].p = *text + off;
-        off += ls[k].len + 1;
+        i += skip;
     }
     *lines = ls;
     if (linecap != NULL) {
@@ -177,6 +152,79 @@ int nr_tfsm__lines(char **text, size_t *textcap, struct nr_tfsm__str **lines,
     rc = 0;
 out:
     free(ls);
+    return rc;
+}
+
+/* in with each byte that is not part of valid UTF-8 replaced by U+FFFD,
+ * into b (which has room for len bytes already). */
+static int valid_utf8(struct nr_buf *b, const char *in, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)in;
+    size_t i = 0, k;
+
+    while (i < len) {
+        /* Plain ASCII runs are copied whole. */
+        k = i;
+        while (k < len && p[k] < 0x80) {
+            k++;
+        }
+        if (k > i) {
+            if (nr_buf_add(b, p + i, k - i) != 0) {
+                return -1;
+            }
+            i = k;
+            continue;
+        }
+        k = utf8_len(p + i, len - i);
+        if (k == 0) {
+            if (nr_buf_add(b, "\xef\xbf\xbd", 3) != 0) {
+                return -1;
+            }
+            i++;
+            continue;
+        }
+        if (nr_buf_add(b, p + i, k) != 0) {
+            return -1;
+        }
+        i += k;
+    }
+    return 0;
+}
+
+int nr_tfsm__lines(char **text, size_t *textcap, struct nr_tfsm__str **lines,
+                   size_t *linecap, size_t *n, const char *in, size_t len)
+{
+    struct nr_buf b = NR_BUF_INIT(len * 3 + 16);
+    size_t k;
+    int r, rc = -1;
+
+    *text = NULL;
+    /* Room for valid UTF-8 up front: growing a large buffer costs more
+     * than the copy. */
+    b.data = nr_tfsm__block_get(len + 1, &b.cap);
+    if (b.data == NULL) {
+        goto out;
+    }
+    b.data[0] = '\0';
+    r = nr_tfsm__lines_in(lines, linecap, n, in, len);
+    if (r == 0) {
+        /* The lines found in the input move to its copy. */
+        memcpy(b.data, in, len);
+        b.data[len] = '\0';
+        b.len = len;
+        for (k = 0; k < *n; k++) {
+            (*lines)[k].p = b.data + ((*lines)[k].p - in);
+        }
+    } else if (r < 0 || valid_utf8(&b, in, len) != 0 ||
+               nr_tfsm__lines_in(lines, linecap, n, b.data, b.len) != 0) {
+        goto out;
+    }
+    if (textcap != NULL) {
+        *textcap = b.cap;
+    }
+    *text = nr_buf_steal(&b);
+    rc = 0;
+out:
     nr_buf_dispose(&b);
     return rc;
 }
@@ -945,8 +993,9 @@ static int key_names(char ***keys, size_t *nkeys,
     return 0;
 }
 
-int nr_tfsm_parse(struct nr_tfsm_records **out, const struct nr_tfsm *fsm,
-                  const char *text, size_t len, struct nr_err *err)
+/* borrow: the records may point into text (when it is valid UTF-8). */
+static int parse(struct nr_tfsm_records **out, const struct nr_tfsm *fsm,
+                 const char *text, size_t len, int borrow, struct nr_err *err)
 {
     struct nr_tfsm_records *rec = NULL;
     struct nr_tfsm__str *lines = NULL;
@@ -955,13 +1004,19 @@ int nr_tfsm_parse(struct nr_tfsm_records **out, const struct nr_tfsm *fsm,
     size_t nkeys = 0;
     size_t nlines = 0, linecap = 0;
     size_t i;
+    int r;
     int rc = -1;
 
     *out = NULL;
     rec = calloc(1, sizeof(*rec));
-    if (rec == NULL ||
-        nr_tfsm__lines(&rec->text, &rec->textcap, &lines, &linecap, &nlines,
-                       text, len) != 0) {
+    r = rec == NULL ? -1
+        : borrow    ? nr_tfsm__lines_in(&lines, &linecap, &nlines, text, len)
+                    : 1;
+    if (r == 1) {
+        r = nr_tfsm__lines(&rec->text, &rec->textcap, &lines, &linecap,
+                           &nlines, text, len);
+    }
+    if (r != 0) {
         nr_err_set(err, NR_ERR_LIMIT, "parse", "out of memory");
         goto out;
     }
@@ -1014,4 +1069,17 @@ out:
     nr_tfsm__block_put(lines, linecap);
     nr_tfsm_records_free(rec);
     return rc;
+}
+
+int nr_tfsm_parse(struct nr_tfsm_records **out, const struct nr_tfsm *fsm,
+                  const char *text, size_t len, struct nr_err *err)
+{
+    return parse(out, fsm, text, len, 0, err);
+}
+
+int nr_tfsm_parse_in_place(struct nr_tfsm_records **out,
+                           const struct nr_tfsm *fsm, const char *text,
+                           size_t len, struct nr_err *err)
+{
+    return parse(out, fsm, text, len, 1, err);
 }

@@ -178,21 +178,15 @@ static int parse_one(const struct nr_tfsm *fsm, const char *name,
                 strerror(errno));
         goto out;
     }
-    if (nr_tfsm_parse(&rec, fsm, text, len, &err) != 0) {
+    /* The records point into the input: no copy of what is held (or
+     * mapped) already; it stays until they are written. */
+    if (nr_tfsm_parse_in_place(&rec, fsm, text, len, &err) != 0) {
         if (name != NULL) {
             nr_err_set_host(&err, name);
         }
         rc = report(&err);
         goto out;
     }
-    /* The input is not needed any more: give its memory back first. */
-    if (mapped > 0) {
-        munmap(text, mapped);
-        mapped = 0;
-    } else {
-        free(text);
-    }
-    text = NULL;
     if (nr_tfsm_records_write(rec, fmt, write_out, stdout, &err) != 0 ||
         fflush(stdout) != 0) {
         if (err.kind != NR_ERR_IO && err.kind != NR_OK) {
@@ -207,12 +201,12 @@ out:
     if (fp != NULL && fp != stdin) {
         fclose(fp);
     }
+    nr_tfsm_records_free(rec);
     if (mapped > 0) {
         munmap(text, mapped);
     } else {
         free(text);
     }
-    nr_tfsm_records_free(rec);
     return rc;
 }
 

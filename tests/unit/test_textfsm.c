@@ -286,6 +286,39 @@ static void unicode_classes_on_hot_rules(void **state)
     nr_buf_dispose(&in);
 }
 
+/* In place, the records point into valid input, and into a cleaned
+ * copy of input that is not valid UTF-8. */
+static void parse_in_place(void **state)
+{
+    const char *tpl = "Value A (\\S+)\n\nStart\n  ^${A} -> Record\n";
+    static const char good[] = "x\r\ny\n", bad[] = "x\xff\n";
+    struct nr_err err = NR_ERR_INIT;
+    struct nr_tfsm *fsm = NULL;
+    struct nr_tfsm_records *rec = NULL;
+    const char *v;
+    size_t n;
+
+    (void)state;
+    assert_nr_ok(nr_tfsm_load_text(&fsm, "t.textfsm", tpl, strlen(tpl), &err),
+                 &err);
+    assert_nr_ok(nr_tfsm_parse_in_place(&rec, fsm, good, sizeof(good) - 1,
+                                        &err),
+                 &err);
+    assert_int_equal(nr_tfsm_records_nrows(rec), 2);
+    v = nr_tfsm_records_get(rec, 1, 0, 0, &n);
+    assert_ptr_equal(v, good + 3);
+    assert_int_equal(n, 1);
+    nr_tfsm_records_free(rec);
+    assert_nr_ok(nr_tfsm_parse_in_place(&rec, fsm, bad, sizeof(bad) - 1,
+                                        &err),
+                 &err);
+    v = nr_tfsm_records_get(rec, 0, 0, 0, &n);
+    assert_int_equal(n, 4);
+    assert_memory_equal(v, "x\xef\xbf\xbd", 4);
+    nr_tfsm_records_free(rec);
+    nr_tfsm_free(fsm);
+}
+
 static void merge_on_key(void **state)
 {
     struct nr_err err = NR_ERR_INIT;
@@ -616,6 +649,7 @@ int main(void)
         cmocka_unit_test(crlf_in_template_and_input),
         cmocka_unit_test(unicode_classes),
         cmocka_unit_test(unicode_classes_on_hot_rules),
+        cmocka_unit_test(parse_in_place),
         cmocka_unit_test(merge_on_key),
         cmocka_unit_test(index_selects_with_abbreviations),
         cmocka_unit_test(syntax_error_names_file_and_line),
