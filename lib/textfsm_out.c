@@ -72,43 +72,41 @@ static void buf_end(struct nr_buf *b, char *d)
     *d = '\0';
 }
 
-static int json_plain(unsigned char c)
-{
-    return c >= 0x20 && c != '"' && c != '\\';
-}
+/* The letter after the backslash for each byte a JSON string escapes
+ * ('u': \u00XX); 0 for those that stand for themselves. */
+static const char json_esc[256] = {
+    [0x00] = 'u', [0x01] = 'u', [0x02] = 'u', [0x03] = 'u', [0x04] = 'u',
+    [0x05] = 'u', [0x06] = 'u', [0x07] = 'u', [0x08] = 'u', [0x09] = 't',
+    [0x0a] = 'n', [0x0b] = 'u', [0x0c] = 'u', [0x0d] = 'u', [0x0e] = 'u',
+    [0x0f] = 'u', [0x10] = 'u', [0x11] = 'u', [0x12] = 'u', [0x13] = 'u',
+    [0x14] = 'u', [0x15] = 'u', [0x16] = 'u', [0x17] = 'u', [0x18] = 'u',
+    [0x19] = 'u', [0x1a] = 'u', [0x1b] = 'u', [0x1c] = 'u', [0x1d] = 'u',
+    [0x1e] = 'u', [0x1f] = 'u', ['"'] = '"', ['\\'] = '\\',
+};
 
-/* p as a JSON string at d (room for json_max(n)); returns its end. */
+/* p as a JSON string at d (room for json_max(n)); returns its end.
+ * Byte by byte: values are mostly short, where a scan and a memcpy
+ * call cost more than the copy. */
 static char *json_put(char *d, const char *p, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    size_t i = 0, st;
+    size_t i;
     unsigned char c;
 
     *d++ = '"';
-    while (i < n) {
-        /* Runs that need no escape are copied whole. */
-        st = i;
-        while (i < n && json_plain((unsigned char)p[i])) {
-            i++;
-        }
-        memcpy(d, p + st, i - st);
-        d += i - st;
-        if (i == n) {
-            break;
-        }
-        c = (unsigned char)p[i++];
-        *d++ = '\\';
-        if (c == '"' || c == '\\') {
+    for (i = 0; i < n; i++) {
+        c = (unsigned char)p[i];
+        if (json_esc[c] == 0) {
             *d++ = (char)c;
-        } else if (c == '\n') {
-            *d++ = 'n';
-        } else if (c == '\t') {
-            *d++ = 't';
-        } else {
-            memcpy(d, "u00", 3);
-            d[3] = hex[c >> 4];
-            d[4] = hex[c & 15];
-            d += 5;
+            continue;
+        }
+        *d++ = '\\';
+        *d++ = json_esc[c];
+        if (json_esc[c] == 'u') {
+            memcpy(d, "00", 2);
+            d[2] = hex[c >> 4];
+            d[3] = hex[c & 15];
+            d += 4;
         }
     }
     *d++ = '"';
@@ -231,6 +229,21 @@ static int sink_flush(struct sink *k, int force)
     return 0;
 }
 
+/* Keys are copied KEY_STEP bytes at a time (a fixed size the compiler
+ * inlines, where a memcpy call of a few dozen bytes costs more): both
+ * the keys and the room reserved for a record have that much slack. */
+#define KEY_STEP 32
+
+static char *put_key(char *d, const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i += KEY_STEP) {
+        memcpy(d + i, s + i, KEY_STEP);
+    }
+    return d + n;
+}
+
 static int render_json(struct sink *k, const struct nr_tfsm_records *r,
                        int lines)
 {
@@ -239,7 +252,7 @@ static int render_json(struct sink *k, const struct nr_tfsm_records *r,
     char **keys = NULL;
     int *src = NULL;
     size_t *at = NULL;
-    size_t i, j, need, fixed = 6;
+    size_t i, j, need, fixed = 6 + KEY_STEP;
     const struct nr_tfsm__cell *row;
     char *d;
     int rc = -1;
@@ -260,6 +273,10 @@ static int render_json(struct sink *k, const struct nr_tfsm_records *r,
         }
     }
     at[r->ncols] = pre.len;
+    if (nr_buf_reserve(&pre, KEY_STEP) != 0) {
+        goto out;
+    }
+    memset(pre.data + pre.len, 0, KEY_STEP);
     /* Per record: the keys, "{}", ", " or "\n" between records. */
     fixed += pre.len;
     rc = lines ? 0 : nr_buf_add(b, "[", 1);
@@ -283,8 +300,7 @@ static int render_json(struct sink *k, const struct nr_tfsm_records *r,
         *d++ = '{';
         for (j = 0; j < r->ncols; j++) {
             if (src[j] >= 0) {
-                memcpy(d, pre.data + at[j], at[j + 1] - at[j]);
-                d += at[j + 1] - at[j];
+                d = put_key(d, pre.data + at[j], at[j + 1] - at[j]);
                 d = json_cell_put(d, &row[src[j]]);
             }
         }
