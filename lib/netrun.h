@@ -443,7 +443,7 @@ NR_API int nr_tfsm_records_format(char **out, size_t *len,
                                   const struct nr_tfsm_records *rec,
                                   enum nr_tfsm_format fmt,
                                   struct nr_err *err);
-/* Render rec in pieces of about 64 KiB, handed in order to write (p is
+/* Render rec in pieces of about 1 MiB, handed in order to write (p is
  * borrowed for the call), which returns 0, or -1 to stop: then this
  * returns -1 with NR_ERR_IO.  The whole text never sits in memory. */
 NR_API int nr_tfsm_records_write(const struct nr_tfsm_records *rec,
