@@ -354,9 +354,10 @@ static int cell_text(struct nr_buf *t, const struct nr_tfsm__cell *c,
     return rc;
 }
 
-/* A field quoted when it has a separator, a quote or a line break in
- * it, or space at either end. */
-static int csv_field(struct nr_buf *b, const char *p, size_t n)
+/* A field, after sep (0: none), quoted when it has a separator, a
+ * quote or a line break in it, or space at either end: written in place
+ * with room for the worst case, byte by byte (fields are short). */
+static int csv_field(struct nr_buf *b, char sep, const char *p, size_t n)
 {
     size_t i;
     int quote = n > 0 && (p[0] == ' ' || p[n - 1] == ' ');
@@ -365,21 +366,25 @@ static int csv_field(struct nr_buf *b, const char *p, size_t n)
     for (i = 0; i < n && !quote; i++) {
         quote = p[i] == ',' || p[i] == '"' || p[i] == '\r' || p[i] == '\n';
     }
-    if (!quote) {
-        return nr_buf_add(b, p, n);
-    }
-    if (nr_buf_reserve(b, add_sat(add_sat(n, n), 2)) != 0) {
+    if (nr_buf_reserve(b, add_sat(add_sat(n, n), 3)) != 0) {
         return -1;
     }
     d = b->data + b->len;
-    *d++ = '"';
+    if (sep != 0) {
+        *d++ = sep;
+    }
+    if (quote) {
+        *d++ = '"';
+    }
     for (i = 0; i < n; i++) {
-        if (p[i] == '"') {
+        if (quote && p[i] == '"') {
             *d++ = '"';
         }
         *d++ = p[i];
     }
-    *d++ = '"';
+    if (quote) {
+        *d++ = '"';
+    }
     buf_end(b, d);
     return 0;
 }
@@ -393,15 +398,13 @@ static int render_csv(struct sink *k, const struct nr_tfsm_records *r)
     int rc = 0;
 
     for (j = 0; j < r->ncols; j++) {
-        rc |= j > 0 ? nr_buf_add(b, ",", 1) : 0;
-        rc |= csv_field(b, r->cols[j], strlen(r->cols[j]));
+        rc |= csv_field(b, j > 0 ? ',' : 0, r->cols[j], strlen(r->cols[j]));
     }
     rc |= nr_buf_add(b, "\n", 1);
     for (i = 0; i < r->nrows && rc == 0; i++) {
         for (j = 0; j < r->ncols; j++) {
-            rc |= j > 0 ? nr_buf_add(b, ",", 1) : 0;
             rc |= cell_text(&t, &r->rows[i][j], 1, &p, &n);
-            rc |= csv_field(b, p, n);
+            rc |= csv_field(b, j > 0 ? ',' : 0, p, n);
         }
         rc |= nr_buf_add(b, "\n", 1);
         rc |= sink_flush(k, 0);
