@@ -39,8 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct nr_err err = NR_ERR_INIT;
     static struct nr_tfsm *fsm;
     struct nr_tfsm_records *rec = NULL;
-    char *out = NULL;
-    size_t len = 0;
+    char *out = NULL, *json = NULL;
+    size_t len = 0, jlen = 0;
     int f;
 
     if (fsm == NULL &&
@@ -49,13 +49,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     }
     if (nr_tfsm_parse(&rec, fsm, (const char *)data, size, &err) == 0) {
-        for (f = NR_TFSM_JSON; f <= NR_TFSM_TEXT; f++) {
+        nr_tfsm_records_format(&json, &jlen, rec, NR_TFSM_JSON, &err);
+        for (f = NR_TFSM_JSONL; f <= NR_TFSM_TEXT; f++) {
             nr_tfsm_records_format(&out, &len, rec, (enum nr_tfsm_format)f,
                                    &err);
             free(out);
             out = NULL;
         }
     }
+    nr_tfsm_records_free(rec);
+    rec = NULL;
+    /* Parsed in place, the input gives the same records. */
+    if (nr_tfsm_parse_in_place(&rec, fsm, (const char *)data, size, &err) ==
+        0) {
+        nr_tfsm_records_format(&out, &len, rec, NR_TFSM_JSON, &err);
+        if ((json == NULL) != (out == NULL) ||
+            (json != NULL && (len != jlen || memcmp(json, out, len) != 0))) {
+            abort();
+        }
+    } else if (json != NULL) {
+        abort();
+    }
+    free(out);
+    free(json);
     nr_tfsm_records_free(rec);
     return 0;
 }
