@@ -521,7 +521,7 @@ int nr_cli__open(struct nr_cli **out, struct nr_ssh *s,
     c->ssh = s;
     c->p = p;
     c->o = *o;
-    if (nr_ssh__shell(s, err) != 0) {
+    if (nr_ssh__shell(s, step_deadline(c, deadline), err) != 0) {
         goto out;
     }
     if (read_until(c, &acc, NULL, prompt, sizeof(prompt),

@@ -13,9 +13,11 @@
 #include "cli.h"
 #include "netrun.h"
 #include "platform.h"
+#include "fiber.h"
 #include "ssh.h"
 
-#define THREAD_STACK ((size_t)512 << 10)
+/* Per host: a thousand hosts must fit in a few hundred MB. */
+#define HOST_STACK ((size_t)512 << 10)
 #define MAX_HOPS 8
 
 int nr_global_init(void)
@@ -67,7 +69,8 @@ struct run {
     const char *const *names;
     size_t n;
     const struct nr_run_opts *o;
-    atomic_size_t next;
+    int config_may_jump;         /* see nr_ssh__config_may_jump */
+    struct nr_ssh_kh *kh;        /* known_hosts snapshot (owned) */
     atomic_size_t done, failed, not_started;
     struct cache platforms;
     struct cache templates;      /* template paths -> loaded nr_tfsm */
@@ -454,7 +457,7 @@ static int build_hops(struct run *r, struct hostcfg *hc,
 
     /* No jump_host or -J: ssh_config's ProxyJump for the address, taken
      * over as our own jump chain (libssh would spawn ssh for it). */
-    if (hc->jump == NULL &&
+    if (hc->jump == NULL && r->config_may_jump &&
         nr_ssh__config_jump(&hc->jump, hc->addr, r->o->ssh_config) != 0) {
         nr_err_set(err, NR_ERR_LIMIT, "connect", "out of memory");
         goto out;
@@ -559,6 +562,7 @@ static void run_host(struct run *r, size_t idx)
     so.config_file = o->ssh_config;
     so.connect_timeout_ms = o->connect_timeout_ms;
     so.stop = o->stop;
+    so.kh = r->kh;
     for (int attempt = 0;; attempt++) {
         nr_err_clear(&err);
         if (nr_ssh__connect(&ssh, pr->hops, pr->nhops, &so, deadline,
@@ -576,9 +580,7 @@ static void run_host(struct run *r, size_t idx)
         if (nr_now_ms() + wait >= deadline) {
             goto fail;
         }
-        struct timespec ts = { (time_t)(wait / 1000),
-                               (long)(wait % 1000) * 1000000L };
-        nanosleep(&ts, NULL);
+        nr_fiber__sleep_ms(wait);
     }
     hr.crypto = nr_ssh__crypto(ssh);
     secrets[0] = hr.hc.password;
@@ -715,25 +717,18 @@ static void skip_host(struct run *r, size_t idx, const char *why)
     atomic_fetch_add(&r->done, 1);
 }
 
-static void *worker(void *arg)
+/* One host, as a scheduler job (fiber.h). */
+static void job(void *arg, size_t i)
 {
     struct run *r = arg;
 
-    for (;;) {
-        size_t i = atomic_fetch_add(&r->next, 1);
-
-        if (i >= r->n) {
-            break;
-        }
-        if (r->o->stop != NULL && *r->o->stop) {
-            skip_host(r, i, "the run was interrupted");
-        } else if (r->o->deadline != 0 && nr_now_ms() >= r->o->deadline) {
-            skip_host(r, i, "the run's --deadline passed");
-        } else {
-            run_host(r, i);
-        }
+    if (r->o->stop != NULL && *r->o->stop) {
+        skip_host(r, i, "the run was interrupted");
+    } else if (r->o->deadline != 0 && nr_now_ms() >= r->o->deadline) {
+        skip_host(r, i, "the run's --deadline passed");
+    } else {
+        run_host(r, i);
     }
-    return NULL;
 }
 
 /* what: 'p' platforms, 't' templates (owned), 'b' borrowed objects. */
@@ -756,9 +751,6 @@ int nr_run(struct nr_inventory *inv, const char *const *names, size_t n,
            struct nr_err *err)
 {
     struct run r;
-    pthread_t *th = NULL;
-    pthread_attr_t attr;
-    size_t nth, started = 0;
     int64_t t0 = nr_now_ms();
     int rc = -1;
 
@@ -784,6 +776,10 @@ int nr_run(struct nr_inventory *inv, const char *const *names, size_t n,
         nr_err_set(err, NR_ERR_LIMIT, NULL, "out of memory");
         goto out;
     }
+    r.config_may_jump = nr_ssh__config_may_jump(o->ssh_config);
+    if (o->host_key_policy != NR_HK_OFF) {
+        r.kh = nr_ssh__kh_load(o->known_hosts);
+    }
     for (size_t i = 0; i < n; i++) {
         struct prep *pr = &r.prep[i];
 
@@ -796,30 +792,8 @@ int nr_run(struct nr_inventory *inv, const char *const *names, size_t n,
             pr->hc.name = strdup(names[i]);
         }
     }
-    nth = o->jobs > 0 ? (size_t)o->jobs : 1;
-    if (nth > n) {
-        nth = n;
-    }
-    th = calloc(nth > 0 ? nth : 1, sizeof(*th));
-    if (th == NULL) {
-        nr_err_set(err, NR_ERR_LIMIT, NULL, "out of memory");
-        goto out;
-    }
-    /* Small stacks: a thousand workers must fit in a few hundred MB. */
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, THREAD_STACK);
-    for (started = 0; started < nth; started++) {
-        if (pthread_create(&th[started], &attr, worker, &r) != 0) {
-            break;   /* fewer workers, same work */
-        }
-    }
-    pthread_attr_destroy(&attr);
-    if (started == 0) {
-        worker(&r);
-    }
-    for (size_t i = 0; i < started; i++) {
-        pthread_join(th[i], NULL);
-    }
+    /* -j hosts at once, each a coroutine: few threads, many sessions. */
+    nr_fiber__run(n, o->jobs > 0 ? (size_t)o->jobs : 1, HOST_STACK, job, &r);
     stats->hosts = n;
     stats->failed = atomic_load(&r.failed);
     stats->ok = n - stats->failed;
@@ -827,7 +801,6 @@ int nr_run(struct nr_inventory *inv, const char *const *names, size_t n,
     stats->wall_ms = nr_now_ms() - t0;
     rc = 0;
 out:
-    free(th);
     for (size_t i = 0; r.prep != NULL && i < n; i++) {
         for (size_t j = 0; j < MAX_HOPS; j++) {
             hostcfg_dispose(&r.prep[i].jcfg[j]);
@@ -835,6 +808,7 @@ out:
         hostcfg_dispose(&r.prep[i].hc);
     }
     free(r.prep);
+    nr_ssh__kh_free(r.kh);
     cache_dispose(&r.selections, 'b');
     cache_dispose(&r.platforms, 'p');
     cache_dispose(&r.templates, 't');

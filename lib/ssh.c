@@ -3,9 +3,12 @@
  * host-key policy, authentication, exec and shell channels.  This is
  * the only file that talks to libssh on the client side; it maps
  * libssh's failures to netrun's error kinds. */
+#include <ctype.h>
 #include <errno.h>
+#include <glob.h>
 #include <poll.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +20,9 @@
 #include <libssh/libssh.h>
 #include <libssh/server.h>  /* ssh_send_keepalive lives here in 0.10 */
 
+#include "buf.h"
+#include "err.h"
+#include "fiber.h"
 #include "ssh.h"
 
 /* libssh 0.10's client defaults, the base for "+alg" / "-alg" overrides
@@ -77,6 +83,31 @@ static int64_t left_ms(int64_t deadline)
 
     return l > 0 ? l : 0;
 }
+
+/* Sessions run non-blocking: a libssh call that would wait returns
+ * SSH_AGAIN and the caller waits here for the socket, through the
+ * scheduler, so one thread serves many sessions (fiber.h).  The wait is
+ * capped so the stop flag and the deadline are checked often.  Returns
+ * -1 when the deadline passed or the run was stopped. */
+static int pend(ssh_session s, const struct nr_ssh_opts *o, int64_t deadline)
+{
+    int64_t l = left_ms(deadline);
+    short ev = POLLIN;
+
+    if (l == 0 || (o->stop != NULL && *o->stop)) {
+        return -1;
+    }
+    if (ssh_get_poll_flags(s) & SSH_WRITE_PENDING) {
+        ev |= POLLOUT;
+    }
+    (void)nr_fiber__wait(ssh_get_fd(s), ev, (int)(l < 200 ? l : 200));
+    return 0;
+}
+
+/* rc = call, again while it says `again` and the deadline allows. */
+#define UNTIL_DONE(rc, again, call, s, o, deadline)                       \
+    while (((rc) = (call)) == (again) && pend((s), (o), (deadline)) == 0) { \
+    }
 
 /* "+a,b" appends to the default, "-a,b" removes, "^a,b" puts first,
  * anything else replaces: ssh_config(5)'s rules. */
@@ -243,6 +274,134 @@ static void expected_key(const char *file, const struct nr_ssh_target *t,
     fclose(fp);
 }
 
+/* ---- known_hosts, read once per run ------------------------------------ */
+
+struct kh_pair {
+    const char *host;       /* "name" or "[name]:port", into text */
+    const char *b64;        /* the key blob, base64 */
+};
+
+struct nr_ssh_kh {
+    char *text;
+    struct kh_pair *v;
+    size_t n;
+};
+
+static void find_ssh_dir(void);
+static pthread_once_t ssh_dir_once;
+static char ssh_dir[4096];
+
+static int pair_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct kh_pair *)a)->host,
+                  ((const struct kh_pair *)b)->host);
+}
+
+struct nr_ssh_kh *nr_ssh__kh_load(const char *known_hosts)
+{
+    struct nr_ssh_kh *kh = calloc(1, sizeof(*kh));
+    struct nr_buf b = NR_BUF_INIT(64 << 20);
+    char path[4200];
+    size_t cap = 0;
+
+    pthread_once(&ssh_dir_once, find_ssh_dir);
+    if (known_hosts == NULL) {
+        snprintf(path, sizeof(path), "%s/known_hosts", ssh_dir);
+    } else if (strncmp(known_hosts, "~/", 2) == 0) {
+        snprintf(path, sizeof(path), "%s/../%s", ssh_dir, known_hosts + 2);
+    } else {
+        snprintf(path, sizeof(path), "%s", known_hosts);
+    }
+    if (kh == NULL || nr_buf_read_file(&b, path, NULL, NULL) != 0 ||
+        (kh->text = nr_buf_steal(&b)) == NULL) {
+        nr_buf_dispose(&b);
+        nr_ssh__kh_free(kh);
+        return NULL;
+    }
+    for (char *line = kh->text, *next; line != NULL; line = next) {
+        char *save = NULL, *hosts, *b64, *h;
+
+        next = strchr(line, '\n');
+        if (next != NULL) {
+            *next++ = '\0';
+        }
+        hosts = strtok_r(line, " \t\r", &save);
+        /* Hashed, marked (@revoked, @cert-authority) and commented lines
+         * are libssh's to judge, and so are patterns. */
+        if (hosts == NULL || strchr("#@|", hosts[0]) != NULL ||
+            strpbrk(hosts, "*?!") != NULL ||
+            strtok_r(NULL, " \t\r", &save) == NULL ||
+            (b64 = strtok_r(NULL, " \t\r", &save)) == NULL) {
+            continue;
+        }
+        for (h = strtok_r(hosts, ",", &save); h != NULL;
+             h = strtok_r(NULL, ",", &save)) {
+            if (kh->n == cap) {
+                size_t nc = cap ? cap * 2 : 64;
+                struct kh_pair *nv = realloc(kh->v, nc * sizeof(*nv));
+
+                if (nv == NULL) {
+                    nr_ssh__kh_free(kh);
+                    return NULL;
+                }
+                kh->v = nv;
+                cap = nc;
+            }
+            kh->v[kh->n].host = h;
+            kh->v[kh->n++].b64 = b64;
+        }
+    }
+    if (kh->n > 0) {
+        qsort(kh->v, kh->n, sizeof(*kh->v), pair_cmp);
+    }
+    return kh;
+}
+
+void nr_ssh__kh_free(struct nr_ssh_kh *kh)
+{
+    if (kh != NULL) {
+        free(kh->text);
+        free(kh->v);
+        free(kh);
+    }
+}
+
+/* 1 when the run's known_hosts snapshot has this very key for the host
+ * under the name libssh would look up ("[host]:port" off port 22). */
+static int kh_known(const struct nr_ssh_kh *kh, ssh_session s, ssh_key srv)
+{
+    char *host = NULL, *b64 = NULL, want[600];
+    unsigned int port = 22;
+    struct kh_pair key, *p;
+    int yes = 0;
+
+    if (kh == NULL || kh->n == 0 ||
+        ssh_options_get(s, SSH_OPTIONS_HOST, &host) != SSH_OK ||
+        ssh_options_get_port(s, &port) != SSH_OK ||
+        ssh_pki_export_pubkey_base64(srv, &b64) != SSH_OK) {
+        goto out;
+    }
+    if (port == 22) {
+        snprintf(want, sizeof(want), "%s", host);
+    } else {
+        snprintf(want, sizeof(want), "[%s]:%u", host, port);
+    }
+    key.host = want;
+    p = bsearch(&key, kh->v, kh->n, sizeof(*kh->v), pair_cmp);
+    if (p != NULL) {
+        while (p > kh->v && strcmp(p[-1].host, want) == 0) {
+            p--;
+        }
+        for (; !yes && p < kh->v + kh->n && strcmp(p->host, want) == 0; p++) {
+            yes = strcmp(p->b64, b64) == 0;
+        }
+    }
+out:
+    ssh_string_free_char(host);
+    ssh_string_free_char(b64);
+    return yes;
+}
+
 static int verify_host_key(ssh_session s, const struct nr_ssh_target *t,
                            const struct nr_ssh_opts *o, struct nr_err *err)
 {
@@ -261,6 +420,10 @@ static int verify_host_key(ssh_session s, const struct nr_ssh_target *t,
     }
     fingerprint(srv, now_fp, sizeof(now_fp));
     if (o->policy == NR_HOSTKEY_OFF) {
+        rc = 0;
+        goto out;
+    }
+    if (kh_known(o->kh, s, srv)) {
         rc = 0;
         goto out;
     }
@@ -319,10 +482,13 @@ out:
     return rc;
 }
 
-static int kbdint(ssh_session s, const struct nr_ssh_target *t)
+static int kbdint(ssh_session s, const struct nr_ssh_target *t,
+                  const struct nr_ssh_opts *o, int64_t deadline)
 {
-    int rc = ssh_userauth_kbdint(s, NULL, NULL);
-    int rounds = 0;
+    int rc, rounds = 0;
+
+    UNTIL_DONE(rc, SSH_AUTH_AGAIN, ssh_userauth_kbdint(s, NULL, NULL), s, o,
+               deadline);
 
     while (rc == SSH_AUTH_INFO && rounds++ < 8) {
         int n = ssh_userauth_kbdint_getnprompts(s);
@@ -343,13 +509,15 @@ static int kbdint(ssh_session s, const struct nr_ssh_target *t)
                 ssh_userauth_kbdint_setanswer(s, (unsigned)i, "");
             }
         }
-        rc = ssh_userauth_kbdint(s, NULL, NULL);
+        UNTIL_DONE(rc, SSH_AUTH_AGAIN, ssh_userauth_kbdint(s, NULL, NULL), s,
+                   o, deadline);
     }
     return rc;
 }
 
 static int authenticate(ssh_session s, const struct nr_ssh_target *t,
-                        const struct nr_ssh_opts *o, struct nr_err *err)
+                        const struct nr_ssh_opts *o, int64_t deadline,
+                        struct nr_err *err)
 {
     int rc, methods;
     char tried[128] = "";
@@ -361,9 +529,13 @@ static int authenticate(ssh_session s, const struct nr_ssh_target *t,
     if (t->key_file != NULL) {
         methods = SSH_AUTH_METHOD_PUBLICKEY;
     } else {
-        rc = ssh_userauth_none(s, NULL);
+        UNTIL_DONE(rc, SSH_AUTH_AGAIN, ssh_userauth_none(s, NULL), s, o,
+                   deadline);
         if (rc == SSH_AUTH_SUCCESS) {
             return 0;
+        }
+        if (rc == SSH_AUTH_AGAIN) {
+            goto again;
         }
         if (rc == SSH_AUTH_ERROR) {
             goto fail;
@@ -381,10 +553,14 @@ static int authenticate(ssh_session s, const struct nr_ssh_target *t,
                        "%s (missing, unreadable or passphrase-protected)", t->key_file);
             return -1;
         }
-        rc = ssh_userauth_publickey(s, NULL, key);
+        UNTIL_DONE(rc, SSH_AUTH_AGAIN, ssh_userauth_publickey(s, NULL, key), s,
+                   o, deadline);
         ssh_key_free(key);
         if (rc == SSH_AUTH_SUCCESS) {
             return 0;
+        }
+        if (rc == SSH_AUTH_AGAIN) {
+            goto again;
         }
         if (rc == SSH_AUTH_ERROR) {
             goto fail;
@@ -397,17 +573,27 @@ static int authenticate(ssh_session s, const struct nr_ssh_target *t,
          * ~/.ssh/id_* keys (passphrase-protected ones are skipped). */
         off += (size_t)snprintf(tried + off, sizeof(tried) - off,
                                 "%sagent and default keys", off ? ", " : "");
-        rc = ssh_userauth_publickey_auto(s, NULL, NULL);
+        UNTIL_DONE(rc, SSH_AUTH_AGAIN, ssh_userauth_publickey_auto(s, NULL,
+                                                                   NULL),
+                   s, o, deadline);
         if (rc == SSH_AUTH_SUCCESS) {
             return 0;
+        }
+        if (rc == SSH_AUTH_AGAIN) {
+            goto again;
         }
     }
     if (t->password != NULL && (methods & SSH_AUTH_METHOD_PASSWORD)) {
         off += (size_t)snprintf(tried + off, sizeof(tried) - off,
                                 "%spassword", off ? ", " : "");
-        rc = ssh_userauth_password(s, NULL, t->password);
+        UNTIL_DONE(rc, SSH_AUTH_AGAIN, ssh_userauth_password(s, NULL,
+                                                             t->password),
+                   s, o, deadline);
         if (rc == SSH_AUTH_SUCCESS) {
             return 0;
+        }
+        if (rc == SSH_AUTH_AGAIN) {
+            goto again;
         }
         if (rc == SSH_AUTH_ERROR) {
             goto fail;
@@ -416,9 +602,12 @@ static int authenticate(ssh_session s, const struct nr_ssh_target *t,
     if (t->password != NULL && (methods & SSH_AUTH_METHOD_INTERACTIVE)) {
         off += (size_t)snprintf(tried + off, sizeof(tried) - off,
                                 "%skeyboard-interactive", off ? ", " : "");
-        rc = kbdint(s, t);
+        rc = kbdint(s, t, o, deadline);
         if (rc == SSH_AUTH_SUCCESS) {
             return 0;
+        }
+        if (rc == SSH_AUTH_AGAIN) {
+            goto again;
         }
         if (rc == SSH_AUTH_ERROR) {
             goto fail;
@@ -437,6 +626,10 @@ fail:
     nr_err_set(err, ssh_get_error_code(s) == SSH_REQUEST_DENIED ? NR_ERR_AUTH
                                                                 : NR_ERR_CONNECT,
                "auth", "%s", ssh_get_error(s));
+    return -1;
+again:
+    nr_err_set(err, NR_ERR_TIMEOUT, "auth", "%s", o->stop != NULL && *o->stop
+               ? "interrupted" : "no answer before the deadline");
     return -1;
 }
 
@@ -538,12 +731,26 @@ void nr_ssh__close(struct nr_ssh *s)
 
 /* Open the carrier channel from hop h-1 to hops[i] and start its pump. */
 static int tunnel(struct hop *prev, struct hop *h, const char *prev_name,
-                  const struct nr_ssh_target *t, struct nr_err *err)
+                  const struct nr_ssh_target *t, const struct nr_ssh_opts *o,
+                  int64_t deadline, struct nr_err *err)
 {
+    int rc = SSH_ERROR;
+
     h->fwd = ssh_channel_new(prev->sess);
-    if (h->fwd == NULL ||
-        ssh_channel_open_forward(h->fwd, t->host, t->port > 0 ? t->port : 22,
-                                 "127.0.0.1", 0) != SSH_OK) {
+    if (h->fwd != NULL) {
+        UNTIL_DONE(rc, SSH_AGAIN,
+                   ssh_channel_open_forward(h->fwd, t->host,
+                                            t->port > 0 ? t->port : 22,
+                                            "127.0.0.1", 0),
+                   prev->sess, o, deadline);
+    }
+    if (rc == SSH_AGAIN) {
+        nr_err_set(err, NR_ERR_TIMEOUT, "connect", "jump host %s: no "
+                   "channel to %s:%d before the deadline", prev_name, t->host,
+                   t->port > 0 ? t->port : 22);
+        return -1;
+    }
+    if (rc != SSH_OK) {
         nr_err_set(err, NR_ERR_CONNECT, "connect", "jump host %s cannot "
                    "reach %s:%d: %s", prev_name, t->host,
                    t->port > 0 ? t->port : 22, ssh_get_error(prev->sess));
@@ -554,6 +761,9 @@ static int tunnel(struct hop *prev, struct hop *h, const char *prev_name,
                    strerror(errno));
         return -1;
     }
+    /* The carrier session now belongs to the pump, a thread of its own
+     * that may block. */
+    ssh_set_blocking(prev->sess, 1);
     if (pthread_create(&h->pump, NULL, pump_main, h) != 0) {
         nr_err_set(err, NR_ERR_LIMIT, "connect", "cannot start a thread");
         return -1;
@@ -607,6 +817,105 @@ static char *jump_from_proxycommand(const char *pc)
     return out;
 }
 
+/* The user's ssh directory as libssh finds it (the passwd entry, then
+ * $HOME), looked up once: libssh would read /etc/passwd again for every
+ * session that does not name it. */
+static pthread_once_t ssh_dir_once = PTHREAD_ONCE_INIT;
+
+static void find_ssh_dir(void)
+{
+    struct passwd pw, *res = NULL;
+    char buf[4096];
+    const char *home = NULL;
+
+    if (getpwuid_r(getuid(), &pw, buf, sizeof(buf), &res) == 0 &&
+        res != NULL && res->pw_dir != NULL) {
+        home = res->pw_dir;
+    } else {
+        home = getenv("HOME");
+    }
+    if (home != NULL) {
+        snprintf(ssh_dir, sizeof(ssh_dir), "%s/.ssh", home);
+    }
+}
+
+static void set_ssh_dir(ssh_session s)
+{
+    pthread_once(&ssh_dir_once, find_ssh_dir);
+    if (ssh_dir[0] != '\0') {
+        ssh_options_set(s, SSH_OPTIONS_SSH_DIR, ssh_dir);
+    }
+}
+
+/* Could the ssh_config file `path` (and what it includes) set a
+ * ProxyJump or ProxyCommand?  A text scan that errs towards yes. */
+static int mentions_proxy(const char *path, const char *base, int depth)
+{
+    FILE *fp;
+    char *line = NULL;
+    size_t cap = 0;
+    int yes = 0;
+
+    if (depth > 16) {
+        return 1;
+    }
+    fp = fopen(path, "r");
+    if (fp == NULL) {
+        return errno != ENOENT;   /* libssh skips a missing file */
+    }
+    while (!yes && getline(&line, &cap, fp) > 0) {
+        char *p = line, *save = NULL, *tok;
+
+        while (isspace((unsigned char)*p)) {
+            p++;
+        }
+        if (*p == '#') {
+            continue;
+        }
+        if (strcasestr(p, "proxy") != NULL) {
+            yes = 1;
+        } else if (strncasecmp(p, "include", 7) == 0 &&
+                   (isspace((unsigned char)p[7]) || p[7] == '=')) {
+            for (tok = strtok_r(p + 8, " \t\r\n=\"", &save);
+                 !yes && tok != NULL; tok = strtok_r(NULL, " \t\r\n=\"", &save)) {
+                char pat[8300];
+                glob_t g;
+
+                if (strncmp(tok, "~/", 2) == 0) {
+                    snprintf(pat, sizeof(pat), "%s/../%s", ssh_dir, tok + 2);
+                } else if (tok[0] == '/') {
+                    snprintf(pat, sizeof(pat), "%s", tok);
+                } else {
+                    snprintf(pat, sizeof(pat), "%s/%s", base, tok);
+                }
+                if (glob(pat, 0, NULL, &g) == 0) {
+                    for (size_t i = 0; !yes && i < g.gl_pathc; i++) {
+                        yes = mentions_proxy(g.gl_pathv[i], base, depth + 1);
+                    }
+                    globfree(&g);
+                }
+            }
+        }
+    }
+    free(line);
+    fclose(fp);
+    return yes;
+}
+
+int nr_ssh__config_may_jump(const char *config)
+{
+    char user[4200];
+
+    pthread_once(&ssh_dir_once, find_ssh_dir);
+    if (config != NULL) {
+        return strcmp(config, "none") != 0 &&
+               mentions_proxy(config, ssh_dir, 0);
+    }
+    snprintf(user, sizeof(user), "%s/config", ssh_dir);
+    return ssh_dir[0] == '\0' || mentions_proxy(user, ssh_dir, 0) ||
+           mentions_proxy("/etc/ssh/ssh_config", "/etc/ssh", 0);
+}
+
 int nr_ssh__config_jump(char **out, const char *host, const char *config)
 {
     ssh_session s;
@@ -622,6 +931,7 @@ int nr_ssh__config_jump(char **out, const char *host, const char *config)
         return -1;
     }
     ssh_options_set(s, SSH_OPTIONS_LOG_VERBOSITY, &verbosity);
+    set_ssh_dir(s);
     if (ssh_options_set(s, SSH_OPTIONS_HOST, host) == SSH_OK &&
         (config == NULL || access(config, R_OK) == 0) &&
         ssh_options_parse_config(s, config) == SSH_OK &&
@@ -640,7 +950,7 @@ static int connect_hop(struct hop *h, const struct nr_ssh_target *t,
 {
     ssh_session s;
     long tmo_us;
-    int verbosity = SSH_LOG_NOLOG, no = 0, yes = 1;
+    int verbosity = SSH_LOG_NOLOG, no = 0, yes = 1, rc;
 
     s = h->sess = ssh_new();
     if (s == NULL) {
@@ -651,6 +961,7 @@ static int connect_hop(struct hop *h, const struct nr_ssh_target *t,
     /* An interactive exchange of small packets: Nagle would hold each
      * one for the peer's delayed ACK, ~40 ms per turn. */
     ssh_options_set(s, SSH_OPTIONS_NODELAY, &yes);
+    set_ssh_dir(s);
     if (ssh_options_set(s, SSH_OPTIONS_HOST, t->host) != SSH_OK) {
         nr_err_set(err, NR_ERR_USAGE, "connect", "bad address '%s'", t->host);
         return -1;
@@ -715,7 +1026,15 @@ static int connect_hop(struct hop *h, const struct nr_ssh_target *t,
 
         ssh_options_set(s, SSH_OPTIONS_FD, &fd);
     }
-    if (ssh_connect(s) != SSH_OK) {
+    ssh_set_blocking(s, 0);
+    UNTIL_DONE(rc, SSH_AGAIN, ssh_connect(s), s, o, deadline);
+    if (rc == SSH_AGAIN) {
+        nr_err_set(err, NR_ERR_TIMEOUT, "connect", "%s", o->stop != NULL &&
+                   *o->stop ? "interrupted" : "no SSH handshake before the "
+                   "deadline");
+        return -1;
+    }
+    if (rc != SSH_OK) {
         const char *e = ssh_get_error(s);
         enum nr_err_kind k = NR_ERR_CONNECT;
 
@@ -736,7 +1055,7 @@ static int connect_hop(struct hop *h, const struct nr_ssh_target *t,
                    "authenticating");
         return -1;
     }
-    return authenticate(s, t, o, err);
+    return authenticate(s, t, o, deadline, err);
 }
 
 static void describe_crypto(struct nr_ssh *s)
@@ -779,7 +1098,8 @@ int nr_ssh__connect(struct nr_ssh **out, const struct nr_ssh_target *hops,
     }
     s->n = n;
     for (size_t i = 0; i < n; i++) {
-        if (i > 0 && tunnel(&s->hops[i - 1], &s->hops[i], hops[i - 1].name, &hops[i], err) != 0) {
+        if (i > 0 && tunnel(&s->hops[i - 1], &s->hops[i], hops[i - 1].name,
+                         &hops[i], o, deadline, err) != 0) {
             goto out;
         }
         if (connect_hop(&s->hops[i], &hops[i], o, deadline, err) != 0) {
@@ -831,11 +1151,24 @@ int nr_ssh__exec(struct nr_ssh *s, const char *cmd, struct nr_buf *out,
     ssh_channel ch = ssh_channel_new(last(s));
     struct nr_buf errb = NR_BUF_INIT(out->max);
     char buf[16384];
-    int rc = -1, eof = 0;
+    int rc = -1, eof = 0, r = SSH_ERROR;
 
     *status = -1;
-    if (ch == NULL || ssh_channel_open_session(ch) != SSH_OK ||
-        ssh_channel_request_exec(ch, cmd) != SSH_OK) {
+    if (ch != NULL) {
+        UNTIL_DONE(r, SSH_AGAIN, ssh_channel_open_session(ch), last(s), s->o,
+                   deadline);
+        if (r == SSH_OK) {
+            UNTIL_DONE(r, SSH_AGAIN, ssh_channel_request_exec(ch, cmd),
+                       last(s), s->o, deadline);
+        }
+    }
+    if (r == SSH_AGAIN) {
+        nr_err_set(err, NR_ERR_TIMEOUT, "exec", "%s", s->o->stop != NULL &&
+                   *s->o->stop ? "interrupted" : "the command did not start "
+                   "before the deadline");
+        goto out;
+    }
+    if (r != SSH_OK) {
         nr_err_set(err, NR_ERR_PROTOCOL, "exec", "cannot start command: %s",
                    ssh_get_error(last(s)));
         goto out;
@@ -875,12 +1208,7 @@ int nr_ssh__exec(struct nr_ssh *s, const char *cmd, struct nr_buf *out,
             break;
         }
         maybe_keepalive(s);
-        n = ssh_channel_poll_timeout(ch, (int)(l < 200 ? l : 200), 0);
-        if (n == SSH_ERROR) {
-            nr_err_set(err, NR_ERR_CONNECT, "exec", "connection lost: %s",
-                       ssh_get_error(last(s)));
-            goto out;
-        }
+        (void)pend(last(s), s->o, deadline);
     }
     if (errb.len > 0 && nr_buf_add(out, errb.data, errb.len) != 0) {
         nr_err_set(err, NR_ERR_LIMIT, "exec", "output larger than %zu bytes "
@@ -899,16 +1227,34 @@ out:
     return rc;
 }
 
-int nr_ssh__shell(struct nr_ssh *s, struct nr_err *err)
+int nr_ssh__shell(struct nr_ssh *s, int64_t deadline, struct nr_err *err)
 {
     ssh_channel ch = ssh_channel_new(last(s));
+    int r = SSH_ERROR;
 
+    if (ch != NULL) {
+        UNTIL_DONE(r, SSH_AGAIN, ssh_channel_open_session(ch), last(s), s->o,
+                   deadline);
+    }
     /* Wide and tall so devices neither wrap nor page what they can. */
-    if (ch == NULL || ssh_channel_open_session(ch) != SSH_OK ||
-        ssh_channel_request_pty_size(ch, "vt100", 511, 24) != SSH_OK ||
-        ssh_channel_request_shell(ch) != SSH_OK) {
-        nr_err_set(err, NR_ERR_PROTOCOL, "shell", "cannot open a shell: %s",
-                   ssh_get_error(last(s)));
+    if (r == SSH_OK) {
+        UNTIL_DONE(r, SSH_AGAIN,
+                   ssh_channel_request_pty_size(ch, "vt100", 511, 24),
+                   last(s), s->o, deadline);
+    }
+    if (r == SSH_OK) {
+        UNTIL_DONE(r, SSH_AGAIN, ssh_channel_request_shell(ch), last(s), s->o,
+                   deadline);
+    }
+    if (r != SSH_OK) {
+        if (r == SSH_AGAIN) {
+            nr_err_set(err, NR_ERR_TIMEOUT, "shell", "%s", s->o->stop != NULL
+                       && *s->o->stop ? "interrupted" : "no shell before the "
+                       "deadline");
+        } else {
+            nr_err_set(err, NR_ERR_PROTOCOL, "shell", "cannot open a shell: "
+                       "%s", ssh_get_error(last(s)));
+        }
         if (ch != NULL) {
             ssh_channel_free(ch);
         }
@@ -921,10 +1267,30 @@ int nr_ssh__shell(struct nr_ssh *s, struct nr_err *err)
 int nr_ssh__write(struct nr_ssh *s, const char *data, size_t len,
                   struct nr_err *err)
 {
-    if (ssh_channel_write(s->shell, data, (uint32_t)len) != (int)len) {
-        nr_err_set(err, NR_ERR_CONNECT, "write", "connection lost: %s",
-                   ssh_get_error(last(s)));
-        return -1;
+    /* The device's window can be full (it stopped reading): give it
+     * the keepalive interval, at least 30 s, to take more. */
+    int64_t deadline = nr_now_ms() + (s->o->keepalive_ms > 30000
+                                      ? s->o->keepalive_ms : 30000);
+    size_t off = 0;
+
+    while (off < len) {
+        int n = ssh_channel_write(s->shell, data + off, (uint32_t)(len - off));
+
+        if (n == SSH_AGAIN) {
+            n = 0;
+        }
+        if (n < 0) {
+            nr_err_set(err, NR_ERR_CONNECT, "write", "connection lost: %s",
+                       ssh_get_error(last(s)));
+            return -1;
+        }
+        off += (size_t)n;
+        if (off < len && pend(last(s), s->o, deadline) != 0) {
+            nr_err_set(err, NR_ERR_TIMEOUT, "write", "%s", s->o->stop != NULL
+                       && *s->o->stop ? "interrupted" : "the device takes no "
+                       "input");
+            return -1;
+        }
     }
     s->last_io = nr_now_ms();
     return 0;
@@ -933,16 +1299,27 @@ int nr_ssh__write(struct nr_ssh *s, const char *data, size_t len,
 long nr_ssh__read(struct nr_ssh *s, char *buf, size_t cap, int timeout_ms,
                   struct nr_err *err)
 {
-    int n = ssh_channel_read_nonblocking(s->shell, buf, (uint32_t)cap, 0);
+    int64_t until = nr_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+    int n;
 
-    if (n == 0 && !ssh_channel_is_eof(s->shell)) {
-        maybe_keepalive(s);
-        n = ssh_channel_poll_timeout(s->shell, timeout_ms, 0);
-        if (n > 0) {
-            n = ssh_channel_read_nonblocking(s->shell, buf, (uint32_t)cap, 0);
-        } else if (n == 0 || n == SSH_AGAIN) {
+    for (;;) {
+        int64_t l;
+
+        n = ssh_channel_read_nonblocking(s->shell, buf, (uint32_t)cap, 0);
+        if (n == SSH_AGAIN) {
+            n = 0;
+        }
+        if (n != 0 || ssh_channel_is_eof(s->shell)) {
+            break;
+        }
+        l = until - nr_now_ms();
+        if (l <= 0) {
             return 0;
         }
+        maybe_keepalive(s);
+        (void)nr_fiber__wait(ssh_get_fd(last(s)), POLLIN |
+                             ((ssh_get_poll_flags(last(s)) & SSH_WRITE_PENDING)
+                              ? POLLOUT : 0), (int)l);
     }
     if (n > 0) {
         s->last_io = nr_now_ms();

@@ -35,9 +35,18 @@ struct nr_ssh_opts {
     int connect_timeout_ms;
     int keepalive_ms;           /* 0: none */
     volatile int *stop;         /* set by a signal: give up soon */
+    const struct nr_ssh_kh *kh; /* known_hosts snapshot, or NULL */
 };
 #define NR_SSH_OPTS_INIT { NULL, NR_HOSTKEY_STRICT, NULL, 1, 10000, 15000, \
-                           NULL }
+                           NULL, NULL }
+
+/* The plain entries of known_hosts (NULL: ~/.ssh/known_hosts) read once,
+ * so hosts whose key is there are verified without libssh reading and
+ * parsing the file (and importing each key in it) per session.  Anything
+ * else (unknown, changed, hashed, pattern) goes to libssh as before, so
+ * keys learned during the run are seen.  NULL when unreadable. */
+struct nr_ssh_kh *nr_ssh__kh_load(const char *known_hosts);
+void nr_ssh__kh_free(struct nr_ssh_kh *kh);
 
 struct nr_ssh;
 
@@ -59,7 +68,7 @@ int nr_ssh__exec(struct nr_ssh *s, const char *cmd, struct nr_buf *out,
                  int *status, int64_t deadline, struct nr_err *err);
 
 /* An interactive shell on a pty (vt100, wide, so devices do not wrap). */
-int nr_ssh__shell(struct nr_ssh *s, struct nr_err *err);
+int nr_ssh__shell(struct nr_ssh *s, int64_t deadline, struct nr_err *err);
 int nr_ssh__write(struct nr_ssh *s, const char *data, size_t len,
                   struct nr_err *err);
 /* Read what the shell has within timeout_ms: >0 bytes, 0 nothing yet,
@@ -71,6 +80,9 @@ long nr_ssh__read(struct nr_ssh *s, char *buf, size_t cap, int timeout_ms,
  * so it can be carried in-process; *out NULL when there is none.  Caller
  * frees *out. */
 int nr_ssh__config_jump(char **out, const char *host, const char *config);
+/* 0 when no ssh_config file that `config` (as in nr_ssh_opts) brings in
+ * mentions a proxy: then nr_ssh__config_jump need not run per host. */
+int nr_ssh__config_may_jump(const char *config);
 
 /* Monotonic clock in milliseconds. */
 int64_t nr_now_ms(void);
