@@ -6,12 +6,17 @@
 #include <ctype.h>
 #include <errno.h>
 #include <glob.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -944,6 +949,169 @@ int nr_ssh__config_jump(char **out, const char *host, const char *config)
     return rc;
 }
 
+/* ---- TCP, in our hands ---------------------------------------------------- */
+
+/* A name lookup on a thread of its own: getaddrinfo() blocks, and a slow
+ * DNS server must not hold the other sessions of this thread.  Whoever
+ * of the two (lookup thread, waiting session) lets go last frees it. */
+struct lookup {
+    char host[256], port[16];
+    struct addrinfo *res;
+    int rc;
+    int efd;
+    atomic_int refs;
+};
+
+static void lookup_unref(struct lookup *l)
+{
+    if (atomic_fetch_sub(&l->refs, 1) == 1) {
+        if (l->res != NULL) {
+            freeaddrinfo(l->res);
+        }
+        close(l->efd);
+        free(l);
+    }
+}
+
+static void *lookup_main(void *arg)
+{
+    struct lookup *l = arg;
+    struct addrinfo hints;
+    uint64_t one = 1;
+
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_ADDRCONFIG;
+    l->rc = getaddrinfo(l->host, l->port, &hints, &l->res);
+    if (write(l->efd, &one, sizeof(one)) < 0) {
+        /* the waiter gives up at its deadline */
+    }
+    lookup_unref(l);
+    return NULL;
+}
+
+static int resolve(struct addrinfo **out, const char *host, int port,
+                   const struct nr_ssh_opts *o, int64_t deadline,
+                   struct nr_err *err)
+{
+    struct addrinfo hints;
+    struct lookup *l;
+    pthread_attr_t attr;
+    pthread_t th;
+    char ps[16];
+    int rc;
+
+    *out = NULL;
+    snprintf(ps, sizeof(ps), "%d", port);
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+    if (getaddrinfo(host, ps, &hints, out) == 0) {
+        return 0;
+    }
+    l = calloc(1, sizeof(*l));
+    if (l == NULL || strlen(host) >= sizeof(l->host) ||
+        (l->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0) {
+        nr_err_set(err, l == NULL ? NR_ERR_LIMIT : NR_ERR_USAGE, "connect",
+                   "cannot look up '%.100s'", host);
+        free(l);
+        return -1;
+    }
+    snprintf(l->host, sizeof(l->host), "%s", host);
+    snprintf(l->port, sizeof(l->port), "%s", ps);
+    atomic_init(&l->refs, 2);
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&attr, 256 << 10);
+    rc = pthread_create(&th, &attr, lookup_main, l);
+    pthread_attr_destroy(&attr);
+    if (rc != 0) {
+        atomic_store(&l->refs, 1);
+        lookup_main(l);     /* no thread: look it up here */
+        atomic_store(&l->refs, 1);
+    }
+    while (!(nr_fiber__wait(l->efd, POLLIN, (int)(left_ms(deadline) < 200
+                                               ? left_ms(deadline) : 200))
+             & POLLIN)) {
+        if (left_ms(deadline) == 0 || (o->stop != NULL && *o->stop)) {
+            nr_err_set(err, NR_ERR_TIMEOUT, "connect", "%s",
+                       left_ms(deadline) == 0 ? "no answer from the name "
+                       "service before the deadline" : "interrupted");
+            lookup_unref(l);
+            return -1;
+        }
+    }
+    if (l->rc != 0) {
+        nr_err_set(err, NR_ERR_CONNECT, "connect", "cannot resolve %s: %s",
+                   host, gai_strerror(l->rc));
+    } else {
+        *out = l->res;
+        l->res = NULL;
+    }
+    lookup_unref(l);
+    return *out != NULL ? 0 : -1;
+}
+
+/* Connect to host:port, each address in turn, without blocking the
+ * thread; the socket goes to libssh (SSH_OPTIONS_FD), which closes it. */
+static int tcp_connect(int *fd_out, const char *host, int port,
+                       const struct nr_ssh_opts *o, int64_t deadline,
+                       struct nr_err *err)
+{
+    struct addrinfo *res = NULL;
+    int fd = -1, e = 0, yes = 1;
+
+    *fd_out = -1;
+    if (resolve(&res, host, port, o, deadline, err) != 0) {
+        return -1;
+    }
+    for (struct addrinfo *a = res; a != NULL && fd < 0; a = a->ai_next) {
+        socklen_t el = sizeof(e);
+
+        fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK |
+                    SOCK_CLOEXEC, a->ai_protocol);
+        if (fd < 0) {
+            e = errno;
+            continue;
+        }
+        /* An interactive exchange of small packets: Nagle would hold
+         * each one for the peer's delayed ACK, ~40 ms per turn. */
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
+        e = 0;
+        if (connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
+            e = errno;
+        }
+        while (e == EINPROGRESS || e == EINTR) {
+            if (left_ms(deadline) == 0 || (o->stop != NULL && *o->stop)) {
+                e = ETIMEDOUT;
+                break;
+            }
+            if (nr_fiber__wait(fd, POLLOUT, (int)(left_ms(deadline) < 200
+                                                   ? left_ms(deadline) : 200))) {
+                el = sizeof(e);
+                if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) != 0) {
+                    e = errno;
+                }
+            }
+        }
+        if (e != 0) {
+            close(fd);
+            fd = -1;
+        }
+    }
+    freeaddrinfo(res);
+    if (fd < 0) {
+        nr_err_set(err, e == ETIMEDOUT ? NR_ERR_TIMEOUT : NR_ERR_CONNECT,
+                   "connect", "%s port %d: %s", host, port,
+                   e == ETIMEDOUT && o->stop != NULL && *o->stop
+                   ? "interrupted" : e == ETIMEDOUT ? "no TCP connection "
+                   "before the deadline" : strerror(e));
+        return -1;
+    }
+    *fd_out = fd;
+    return 0;
+}
+
 static int connect_hop(struct hop *h, const struct nr_ssh_target *t,
                        const struct nr_ssh_opts *o, int64_t deadline,
                        struct nr_err *err)
@@ -951,6 +1119,8 @@ static int connect_hop(struct hop *h, const struct nr_ssh_target *t,
     ssh_session s;
     long tmo_us;
     int verbosity = SSH_LOG_NOLOG, no = 0, yes = 1, rc;
+    socket_t fd = -1;
+    int64_t cdl;
 
     s = h->sess = ssh_new();
     if (s == NULL) {
@@ -1019,15 +1189,37 @@ static int connect_hop(struct hop *h, const struct nr_ssh_target *t,
                    "before connecting");
         return -1;
     }
+    /* The TCP connect and the handshake get the connect timeout, the
+     * authentication a fresh one, as each blocking call had before. */
+    cdl = nr_now_ms() + tmo_us;
     tmo_us *= 1000;
     ssh_options_set(s, SSH_OPTIONS_TIMEOUT_USEC, &tmo_us);
     if (h->sv[0] >= 0) {
-        socket_t fd = h->sv[0];
+        /* libssh closes the socket it is given: a copy of ours. */
+        fd = dup(h->sv[0]);
+    } else {
+        char *host = NULL;
+        unsigned int port = 22;
 
-        ssh_options_set(s, SSH_OPTIONS_FD, &fd);
+        rc = ssh_options_get(s, SSH_OPTIONS_HOST, &host) == SSH_OK &&
+             ssh_options_get_port(s, &port) == SSH_OK
+             ? tcp_connect(&fd, host, (int)port, o, cdl, err)
+             : (nr_err_set(err, NR_ERR_USAGE, "connect", "no address"), -1);
+        ssh_string_free_char(host);
+        if (rc != 0) {
+            return -1;
+        }
+    }
+    if (fd < 0 || ssh_options_set(s, SSH_OPTIONS_FD, &fd) != SSH_OK) {
+        if (fd >= 0) {
+            close(fd);
+        }
+        nr_err_set(err, NR_ERR_IO, "connect", "cannot hand the socket to "
+                   "libssh");
+        return -1;
     }
     ssh_set_blocking(s, 0);
-    UNTIL_DONE(rc, SSH_AGAIN, ssh_connect(s), s, o, deadline);
+    UNTIL_DONE(rc, SSH_AGAIN, ssh_connect(s), s, o, cdl);
     if (rc == SSH_AGAIN) {
         nr_err_set(err, NR_ERR_TIMEOUT, "connect", "%s", o->stop != NULL &&
                    *o->stop ? "interrupted" : "no SSH handshake before the "
@@ -1054,6 +1246,10 @@ static int connect_hop(struct hop *h, const struct nr_ssh_target *t,
         nr_err_set(err, NR_ERR_TIMEOUT, "auth", "deadline passed before "
                    "authenticating");
         return -1;
+    }
+    if (o->connect_timeout_ms > 0 &&
+        left_ms(deadline) > o->connect_timeout_ms) {
+        deadline = nr_now_ms() + o->connect_timeout_ms;
     }
     return authenticate(s, t, o, deadline, err);
 }
