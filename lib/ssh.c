@@ -1412,7 +1412,11 @@ int nr_ssh__exec(struct nr_ssh *s, const char *cmd, struct nr_buf *out,
         goto out;
     }
     ssh_channel_send_eof(ch);
-    *status = ssh_channel_get_exit_status(ch);
+    /* The exit status may come after the end of output; a device that
+     * sends none closes the channel instead. */
+    while ((*status = ssh_channel_get_exit_status(ch)) == -1 &&
+           !ssh_channel_is_closed(ch) && pend(last(s), s->o, deadline) == 0) {
+    }
     rc = 0;
 out:
     nr_buf_dispose(&errb);
