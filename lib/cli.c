@@ -231,7 +231,7 @@ static size_t last_line(const struct nr_buf *acc, char *tail, size_t cap,
 static int prompt_matches(struct nr_cli *c, const char *tail, size_t n)
 {
     int rc = pcre2_match(c->p->prompt, (PCRE2_SPTR)tail, n, 0, 0, c->md,
-                         NULL);
+                         nr_re__mctx());
     PCRE2_SIZE *ov;
     size_t hl;
 
@@ -399,7 +399,7 @@ static int check_errors(struct nr_cli *c, const struct nr_buf *out,
 
         if (out->len == 0 ||
             pcre2_match(c->p->errors.v[i].re, (PCRE2_SPTR)out->data,
-                        out->len, 0, 0, c->md, NULL) < 0) {
+                        out->len, 0, 0, c->md, nr_re__mctx()) < 0) {
             continue;
         }
         ov = pcre2_get_ovector_pointer(c->md);

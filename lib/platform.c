@@ -74,6 +74,58 @@ const struct nr_patterns *nr_platform__generic_pagers(void)
     return &generic;
 }
 
+/* Given no stack, PCRE2's JIT puts 32 KiB on the caller's: on a host's
+ * coroutine stack (fiber.h) that is fresh pages for every session.  One
+ * JIT stack per thread instead; a match never yields midway, so the
+ * sessions of a thread can share it. */
+struct mctx {
+    pcre2_match_context *mc;
+    pcre2_jit_stack *js;
+};
+
+static pthread_key_t mctx_key;
+static pthread_once_t mctx_once = PTHREAD_ONCE_INIT;
+static int mctx_ok;
+
+static void mctx_free(void *p)
+{
+    struct mctx *m = p;
+
+    if (m != NULL) {
+        pcre2_jit_stack_free(m->js);
+        pcre2_match_context_free(m->mc);
+        free(m);
+    }
+}
+
+static void mctx_init(void)
+{
+    mctx_ok = pthread_key_create(&mctx_key, mctx_free) == 0;
+}
+
+pcre2_match_context *nr_re__mctx(void)
+{
+    struct mctx *m;
+
+    pthread_once(&mctx_once, mctx_init);
+    if (!mctx_ok) {
+        return NULL;
+    }
+    m = pthread_getspecific(mctx_key);
+    if (m == NULL) {
+        m = calloc(1, sizeof(*m));
+        if (m == NULL || (m->mc = pcre2_match_context_create(NULL)) == NULL ||
+            (m->js = pcre2_jit_stack_create(32 << 10, 512 << 10, NULL)) ==
+                NULL ||
+            pthread_setspecific(mctx_key, m) != 0) {
+            mctx_free(m);
+            return NULL;   /* PCRE2's own default then */
+        }
+        pcre2_jit_stack_assign(m->mc, NULL, m->js);
+    }
+    return m->mc;
+}
+
 int nr_re__search(const pcre2_code *re, const char *s, size_t len,
                   pcre2_match_data *md)
 {
@@ -86,7 +138,7 @@ int nr_re__search(const pcre2_code *re, const char *s, size_t len,
             return 0;
         }
     }
-    rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, NULL);
+    rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, nr_re__mctx());
     pcre2_match_data_free(own);
     return rc >= 0;
 }
