@@ -723,8 +723,11 @@ void nr_ssh__close(struct nr_ssh *s)
         return;
     }
     if (s->shell != NULL) {
-        ssh_channel_close(s->shell);
-        ssh_channel_free(s->shell);
+        /* Disconnecting ends the shell with the session: one message,
+         * not EOF, close and then disconnect.  libssh frees the
+         * session's channels as it disconnects. */
+        ssh_disconnect(s->hops[s->n - 1].sess);
+        s->shell = NULL;
     }
     /* Innermost first: each hop rides on the one before it. */
     for (size_t i = s->n; i-- > 0;) {
