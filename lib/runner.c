@@ -71,6 +71,7 @@ struct run {
     const struct nr_run_opts *o;
     int config_may_jump;         /* see nr_ssh__config_may_jump */
     struct nr_ssh_kh *kh;        /* known_hosts snapshot (owned) */
+    struct nr_ssh_keys *keys;    /* key files read once (owned) */
     atomic_size_t done, failed, not_started;
     struct cache platforms;
     struct cache templates;      /* template paths -> loaded nr_tfsm */
@@ -563,6 +564,7 @@ static void run_host(struct run *r, size_t idx)
     so.connect_timeout_ms = o->connect_timeout_ms;
     so.stop = o->stop;
     so.kh = r->kh;
+    so.keys = r->keys;
     for (int attempt = 0;; attempt++) {
         nr_err_clear(&err);
         if (nr_ssh__connect(&ssh, pr->hops, pr->nhops, &so, deadline,
@@ -780,6 +782,7 @@ int nr_run(struct nr_inventory *inv, const char *const *names, size_t n,
     if (o->host_key_policy != NR_HK_OFF) {
         r.kh = nr_ssh__kh_load(o->known_hosts);
     }
+    r.keys = nr_ssh__keys_new();
     for (size_t i = 0; i < n; i++) {
         struct prep *pr = &r.prep[i];
 
@@ -809,6 +812,7 @@ out:
     }
     free(r.prep);
     nr_ssh__kh_free(r.kh);
+    nr_ssh__keys_free(r.keys);
     cache_dispose(&r.selections, 'b');
     cache_dispose(&r.platforms, 'p');
     cache_dispose(&r.templates, 't');

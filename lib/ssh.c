@@ -407,6 +407,83 @@ out:
     return yes;
 }
 
+/* ---- key files, read once per run ------------------------------------- */
+
+struct key_entry {
+    char *path;
+    ssh_key key;
+};
+
+struct nr_ssh_keys {
+    pthread_mutex_t lock;
+    struct key_entry *v;
+    size_t n, cap;
+};
+
+struct nr_ssh_keys *nr_ssh__keys_new(void)
+{
+    struct nr_ssh_keys *k = calloc(1, sizeof(*k));
+
+    if (k != NULL) {
+        pthread_mutex_init(&k->lock, NULL);
+    }
+    return k;
+}
+
+void nr_ssh__keys_free(struct nr_ssh_keys *k)
+{
+    if (k == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < k->n; i++) {
+        free(k->v[i].path);
+        ssh_key_free(k->v[i].key);
+    }
+    free(k->v);
+    pthread_mutex_destroy(&k->lock);
+    free(k);
+}
+
+/* The key in path, loaded on first use and then shared: signing only
+ * reads it.  Borrowed; NULL when it cannot be read (not remembered, so
+ * each host says so). */
+static ssh_key keys_get(struct nr_ssh_keys *k, const char *path)
+{
+    ssh_key key = NULL;
+
+    pthread_mutex_lock(&k->lock);
+    for (size_t i = 0; i < k->n; i++) {
+        if (strcmp(k->v[i].path, path) == 0) {
+            key = k->v[i].key;
+            goto out;
+        }
+    }
+    if (k->n == k->cap) {
+        size_t nc = k->cap ? k->cap * 2 : 4;
+        struct key_entry *nv = realloc(k->v, nc * sizeof(*nv));
+
+        if (nv == NULL) {
+            goto out;
+        }
+        k->v = nv;
+        k->cap = nc;
+    }
+    if (ssh_pki_import_privkey_file(path, NULL, NULL, NULL, &key) != SSH_OK) {
+        key = NULL;
+        goto out;
+    }
+    k->v[k->n].path = strdup(path);
+    if (k->v[k->n].path == NULL) {
+        ssh_key_free(key);
+        key = NULL;
+        goto out;
+    }
+    k->v[k->n++].key = key;
+out:
+    pthread_mutex_unlock(&k->lock);
+    return key;
+}
+
 static int verify_host_key(ssh_session s, const struct nr_ssh_target *t,
                            const struct nr_ssh_opts *o, struct nr_err *err)
 {
@@ -548,19 +625,24 @@ static int authenticate(ssh_session s, const struct nr_ssh_target *t,
         methods = ssh_userauth_list(s, NULL);
     }
     if (t->key_file != NULL && (methods & SSH_AUTH_METHOD_PUBLICKEY)) {
-        ssh_key key = NULL;
+        ssh_key key = NULL, own = NULL;
 
         off += (size_t)snprintf(tried + off, sizeof(tried) - off,
                                 "%skey file", off ? ", " : "");
-        if (ssh_pki_import_privkey_file(t->key_file, NULL, NULL, NULL,
-                                        &key) != SSH_OK) {
+        if (o->keys != NULL) {
+            key = keys_get(o->keys, t->key_file);
+        } else if (ssh_pki_import_privkey_file(t->key_file, NULL, NULL, NULL,
+                                               &own) == SSH_OK) {
+            key = own;
+        }
+        if (key == NULL) {
             nr_err_set(err, NR_ERR_AUTH, "auth", "cannot read key file "
                        "%s (missing, unreadable or passphrase-protected)", t->key_file);
             return -1;
         }
         UNTIL_DONE(rc, SSH_AUTH_AGAIN, ssh_userauth_publickey(s, NULL, key), s,
                    o, deadline);
-        ssh_key_free(key);
+        ssh_key_free(own);
         if (rc == SSH_AUTH_SUCCESS) {
             return 0;
         }

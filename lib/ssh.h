@@ -36,9 +36,14 @@ struct nr_ssh_opts {
     int keepalive_ms;           /* 0: none */
     volatile int *stop;         /* set by a signal: give up soon */
     const struct nr_ssh_kh *kh; /* known_hosts snapshot, or NULL */
+    struct nr_ssh_keys *keys;   /* key files read once, or NULL */
 };
 #define NR_SSH_OPTS_INIT { NULL, NR_HOSTKEY_STRICT, NULL, 1, 10000, 15000, \
-                           NULL, NULL }
+                           NULL, NULL, NULL }
+
+/* Key files loaded once per run and shared by its sessions. */
+struct nr_ssh_keys *nr_ssh__keys_new(void);
+void nr_ssh__keys_free(struct nr_ssh_keys *k);
 
 /* The plain entries of known_hosts (NULL: ~/.ssh/known_hosts) read once,
  * so hosts whose key is there are verified without libssh reading and
