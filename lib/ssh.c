@@ -304,10 +304,8 @@ static int pair_cmp(const void *a, const void *b)
 
 struct nr_ssh_kh *nr_ssh__kh_load(const char *known_hosts)
 {
-    struct nr_ssh_kh *kh = calloc(1, sizeof(*kh));
     struct nr_buf b = NR_BUF_INIT(64 << 20);
-    char path[4200];
-    size_t cap = 0;
+    char path[4200], *text;
 
     pthread_once(&ssh_dir_once, find_ssh_dir);
     if (known_hosts == NULL) {
@@ -317,12 +315,24 @@ struct nr_ssh_kh *nr_ssh__kh_load(const char *known_hosts)
     } else {
         snprintf(path, sizeof(path), "%s", known_hosts);
     }
-    if (kh == NULL || nr_buf_read_file(&b, path, NULL, NULL) != 0 ||
-        (kh->text = nr_buf_steal(&b)) == NULL) {
+    if (nr_buf_read_file(&b, path, NULL, NULL) != 0 ||
+        (text = nr_buf_steal(&b)) == NULL) {
         nr_buf_dispose(&b);
-        nr_ssh__kh_free(kh);
         return NULL;
     }
+    return nr_ssh__kh_parse(text);
+}
+
+struct nr_ssh_kh *nr_ssh__kh_parse(char *text)
+{
+    struct nr_ssh_kh *kh = calloc(1, sizeof(*kh));
+    size_t cap = 0;
+
+    if (kh == NULL) {
+        free(text);
+        return NULL;
+    }
+    kh->text = text;
     for (char *line = kh->text, *next; line != NULL; line = next) {
         char *save = NULL, *hosts, *b64, *h;
 
@@ -371,13 +381,34 @@ void nr_ssh__kh_free(struct nr_ssh_kh *kh)
     }
 }
 
+int nr_ssh__kh_has(const struct nr_ssh_kh *kh, const char *name,
+                   const char *b64)
+{
+    struct kh_pair key, *p;
+    int yes = 0;
+
+    if (kh == NULL || kh->n == 0) {
+        return 0;
+    }
+    key.host = name;
+    p = bsearch(&key, kh->v, kh->n, sizeof(*kh->v), pair_cmp);
+    if (p != NULL) {
+        while (p > kh->v && strcmp(p[-1].host, name) == 0) {
+            p--;
+        }
+        for (; !yes && p < kh->v + kh->n && strcmp(p->host, name) == 0; p++) {
+            yes = strcmp(p->b64, b64) == 0;
+        }
+    }
+    return yes;
+}
+
 /* 1 when the run's known_hosts snapshot has this very key for the host
  * under the name libssh would look up ("[host]:port" off port 22). */
 static int kh_known(const struct nr_ssh_kh *kh, ssh_session s, ssh_key srv)
 {
     char *host = NULL, *b64 = NULL, want[600];
     unsigned int port = 22;
-    struct kh_pair key, *p;
     int yes = 0;
 
     if (kh == NULL || kh->n == 0 ||
@@ -391,16 +422,7 @@ static int kh_known(const struct nr_ssh_kh *kh, ssh_session s, ssh_key srv)
     } else {
         snprintf(want, sizeof(want), "[%s]:%u", host, port);
     }
-    key.host = want;
-    p = bsearch(&key, kh->v, kh->n, sizeof(*kh->v), pair_cmp);
-    if (p != NULL) {
-        while (p > kh->v && strcmp(p[-1].host, want) == 0) {
-            p--;
-        }
-        for (; !yes && p < kh->v + kh->n && strcmp(p->host, want) == 0; p++) {
-            yes = strcmp(p->b64, b64) == 0;
-        }
-    }
+    yes = nr_ssh__kh_has(kh, want, b64);
 out:
     ssh_string_free_char(host);
     ssh_string_free_char(b64);

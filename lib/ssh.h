@@ -51,6 +51,11 @@ void nr_ssh__keys_free(struct nr_ssh_keys *k);
  * else (unknown, changed, hashed, pattern) goes to libssh as before, so
  * keys learned during the run are seen.  NULL when unreadable. */
 struct nr_ssh_kh *nr_ssh__kh_load(const char *known_hosts);
+/* The same from text in memory (taken over, freed with the result). */
+struct nr_ssh_kh *nr_ssh__kh_parse(char *text);
+/* 1 when kh lists key b64 (base64 blob) for name ("h" or "[h]:port"). */
+int nr_ssh__kh_has(const struct nr_ssh_kh *kh, const char *name,
+                   const char *b64);
 void nr_ssh__kh_free(struct nr_ssh_kh *kh);
 
 struct nr_ssh;
