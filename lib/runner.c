@@ -69,9 +69,10 @@ struct run {
     const char *const *names;
     size_t n;
     const struct nr_run_opts *o;
-    int config_may_jump;         /* see nr_ssh__config_may_jump */
+    int config_may_jump;         /* some ssh_config mentions a proxy */
     struct nr_ssh_kh *kh;        /* known_hosts snapshot (owned) */
     struct nr_ssh_keys *keys;    /* key files read once (owned) */
+    int kh_order;                /* see nr_ssh_opts */
     atomic_size_t done, failed, not_started;
     struct cache platforms;
     struct cache templates;      /* template paths -> loaded nr_tfsm */
@@ -565,6 +566,7 @@ static void run_host(struct run *r, size_t idx)
     so.stop = o->stop;
     so.kh = r->kh;
     so.keys = r->keys;
+    so.kh_order = r->kh_order;
     for (int attempt = 0;; attempt++) {
         nr_err_clear(&err);
         if (nr_ssh__connect(&ssh, pr->hops, pr->nhops, &so, deadline,
@@ -778,11 +780,12 @@ int nr_run(struct nr_inventory *inv, const char *const *names, size_t n,
         nr_err_set(err, NR_ERR_LIMIT, NULL, "out of memory");
         goto out;
     }
-    r.config_may_jump = nr_ssh__config_may_jump(o->ssh_config);
+    r.config_may_jump = nr_ssh__config_mentions(o->ssh_config, "proxy");
     if (o->host_key_policy != NR_HK_OFF) {
         r.kh = nr_ssh__kh_load(o->known_hosts);
     }
     r.keys = nr_ssh__keys_new();
+    r.kh_order = !nr_ssh__config_mentions(o->ssh_config, "hostkeyalgorithms");
     for (size_t i = 0; i < n; i++) {
         struct prep *pr = &r.prep[i];
 

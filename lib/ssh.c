@@ -283,6 +283,7 @@ static void expected_key(const char *file, const struct nr_ssh_target *t,
 
 struct kh_pair {
     const char *host;       /* "name" or "[name]:port", into text */
+    const char *type;       /* key type as written ("ssh-rsa") */
     const char *b64;        /* the key blob, base64 */
 };
 
@@ -334,7 +335,7 @@ struct nr_ssh_kh *nr_ssh__kh_parse(char *text)
     }
     kh->text = text;
     for (char *line = kh->text, *next; line != NULL; line = next) {
-        char *save = NULL, *hosts, *b64, *h;
+        char *save = NULL, *hosts, *type, *b64, *h;
 
         next = strchr(line, '\n');
         if (next != NULL) {
@@ -345,7 +346,7 @@ struct nr_ssh_kh *nr_ssh__kh_parse(char *text)
          * are libssh's to judge, and so are patterns. */
         if (hosts == NULL || strchr("#@|", hosts[0]) != NULL ||
             strpbrk(hosts, "*?!") != NULL ||
-            strtok_r(NULL, " \t\r", &save) == NULL ||
+            (type = strtok_r(NULL, " \t\r", &save)) == NULL ||
             (b64 = strtok_r(NULL, " \t\r", &save)) == NULL) {
             continue;
         }
@@ -363,6 +364,7 @@ struct nr_ssh_kh *nr_ssh__kh_parse(char *text)
                 cap = nc;
             }
             kh->v[kh->n].host = h;
+            kh->v[kh->n].type = type;
             kh->v[kh->n++].b64 = b64;
         }
     }
@@ -381,50 +383,120 @@ void nr_ssh__kh_free(struct nr_ssh_kh *kh)
     }
 }
 
-int nr_ssh__kh_has(const struct nr_ssh_kh *kh, const char *name,
-                   const char *b64)
+/* The first entry for name, or NULL; the others follow it. */
+static const struct kh_pair *kh_first(const struct nr_ssh_kh *kh,
+                                      const char *name)
 {
-    struct kh_pair key, *p;
-    int yes = 0;
+    struct kh_pair key;
+    const struct kh_pair *p;
 
     if (kh == NULL || kh->n == 0) {
-        return 0;
+        return NULL;
     }
     key.host = name;
     p = bsearch(&key, kh->v, kh->n, sizeof(*kh->v), pair_cmp);
-    if (p != NULL) {
-        while (p > kh->v && strcmp(p[-1].host, name) == 0) {
-            p--;
-        }
-        for (; !yes && p < kh->v + kh->n && strcmp(p->host, name) == 0; p++) {
-            yes = strcmp(p->b64, b64) == 0;
+    while (p != NULL && p > kh->v && strcmp(p[-1].host, name) == 0) {
+        p--;
+    }
+    return p;
+}
+
+int nr_ssh__kh_has(const struct nr_ssh_kh *kh, const char *name,
+                   const char *b64)
+{
+    const struct kh_pair *p = kh_first(kh, name);
+
+    for (; p != NULL && p < kh->v + kh->n && strcmp(p->host, name) == 0;
+         p++) {
+        if (strcmp(p->b64, b64) == 0) {
+            return 1;
         }
     }
-    return yes;
+    return 0;
+}
+
+int nr_ssh__kh_order(const struct nr_ssh_kh *kh, const char *name,
+                     const char *wanted, char *out, size_t size)
+{
+    const struct kh_pair *first = kh_first(kh, name), *p;
+    char known[1024] = "", rest[1024] = "", *save = NULL, *alg;
+    char copy[1024];
+    int n = 0;
+
+    if (first == NULL || strlen(wanted) >= sizeof(copy)) {
+        return 0;
+    }
+    /* Every type listed must be one of wanted (an RSA key serves the
+     * rsa-sha2 signatures); anything else is libssh's to sort out. */
+    for (p = first; p < kh->v + kh->n && strcmp(p->host, name) == 0; p++) {
+        int found = strcmp(p->type, "ssh-rsa") == 0
+                    ? strstr(wanted, "rsa-sha2-") != NULL
+                    : strstr(wanted, p->type) != NULL;
+
+        if (!found) {
+            return 0;
+        }
+    }
+    snprintf(copy, sizeof(copy), "%s", wanted);
+    for (alg = strtok_r(copy, ",", &save); alg != NULL;
+         alg = strtok_r(NULL, ",", &save)) {
+        int is_known = 0;
+        char *dst;
+
+        for (p = first; !is_known && p < kh->v + kh->n &&
+                        strcmp(p->host, name) == 0; p++) {
+            is_known = strcmp(p->type, alg) == 0 ||
+                       (strcmp(p->type, "ssh-rsa") == 0 &&
+                        (strncmp(alg, "rsa-sha2-", 9) == 0 ||
+                         strcmp(alg, "ssh-rsa") == 0));
+        }
+        dst = is_known ? known : rest;
+        if (strlen(dst) + strlen(alg) + 2 > sizeof(known)) {
+            return 0;
+        }
+        if (dst[0] != '\0') {
+            strcat(dst, ",");
+        }
+        strcat(dst, alg);
+        n += is_known;
+    }
+    if (n == 0 || strlen(known) + strlen(rest) + 2 > size) {
+        return 0;
+    }
+    snprintf(out, size, "%s%s%s", known, rest[0] ? "," : "", rest);
+    return 1;
 }
 
 /* 1 when the run's known_hosts snapshot has this very key for the host
  * under the name libssh would look up ("[host]:port" off port 22). */
+static int kh_name(ssh_session s, char *want, size_t size)
+{
+    char *host = NULL;
+    unsigned int port = 22;
+    int rc = -1;
+
+    if (ssh_options_get(s, SSH_OPTIONS_HOST, &host) == SSH_OK &&
+        ssh_options_get_port(s, &port) == SSH_OK) {
+        if (port == 22) {
+            snprintf(want, size, "%s", host);
+        } else {
+            snprintf(want, size, "[%s]:%u", host, port);
+        }
+        rc = 0;
+    }
+    ssh_string_free_char(host);
+    return rc;
+}
+
 static int kh_known(const struct nr_ssh_kh *kh, ssh_session s, ssh_key srv)
 {
-    char *host = NULL, *b64 = NULL, want[600];
-    unsigned int port = 22;
+    char *b64 = NULL, want[600];
     int yes = 0;
 
-    if (kh == NULL || kh->n == 0 ||
-        ssh_options_get(s, SSH_OPTIONS_HOST, &host) != SSH_OK ||
-        ssh_options_get_port(s, &port) != SSH_OK ||
-        ssh_pki_export_pubkey_base64(srv, &b64) != SSH_OK) {
-        goto out;
+    if (kh != NULL && kh->n > 0 && kh_name(s, want, sizeof(want)) == 0 &&
+        ssh_pki_export_pubkey_base64(srv, &b64) == SSH_OK) {
+        yes = nr_ssh__kh_has(kh, want, b64);
     }
-    if (port == 22) {
-        snprintf(want, sizeof(want), "%s", host);
-    } else {
-        snprintf(want, sizeof(want), "[%s]:%u", host, port);
-    }
-    yes = nr_ssh__kh_has(kh, want, b64);
-out:
-    ssh_string_free_char(host);
     ssh_string_free_char(b64);
     return yes;
 }
@@ -961,7 +1033,8 @@ static void set_ssh_dir(ssh_session s)
 
 /* Could the ssh_config file `path` (and what it includes) set a
  * ProxyJump or ProxyCommand?  A text scan that errs towards yes. */
-static int mentions_proxy(const char *path, const char *base, int depth)
+static int mentions(const char *path, const char *base, const char *word,
+                    int depth)
 {
     FILE *fp;
     char *line = NULL;
@@ -984,7 +1057,7 @@ static int mentions_proxy(const char *path, const char *base, int depth)
         if (*p == '#') {
             continue;
         }
-        if (strcasestr(p, "proxy") != NULL) {
+        if (strcasestr(p, word) != NULL) {
             yes = 1;
         } else if (strncasecmp(p, "include", 7) == 0 &&
                    (isspace((unsigned char)p[7]) || p[7] == '=')) {
@@ -1002,7 +1075,8 @@ static int mentions_proxy(const char *path, const char *base, int depth)
                 }
                 if (glob(pat, 0, NULL, &g) == 0) {
                     for (size_t i = 0; !yes && i < g.gl_pathc; i++) {
-                        yes = mentions_proxy(g.gl_pathv[i], base, depth + 1);
+                        yes = mentions(g.gl_pathv[i], base, word,
+                                       depth + 1);
                     }
                     globfree(&g);
                 }
@@ -1014,18 +1088,18 @@ static int mentions_proxy(const char *path, const char *base, int depth)
     return yes;
 }
 
-int nr_ssh__config_may_jump(const char *config)
+int nr_ssh__config_mentions(const char *config, const char *word)
 {
     char user[4200];
 
     pthread_once(&ssh_dir_once, find_ssh_dir);
     if (config != NULL) {
         return strcmp(config, "none") != 0 &&
-               mentions_proxy(config, ssh_dir, 0);
+               mentions(config, ssh_dir, word, 0);
     }
     snprintf(user, sizeof(user), "%s/config", ssh_dir);
-    return ssh_dir[0] == '\0' || mentions_proxy(user, ssh_dir, 0) ||
-           mentions_proxy("/etc/ssh/ssh_config", "/etc/ssh", 0);
+    return ssh_dir[0] == '\0' || mentions(user, ssh_dir, word, 0) ||
+           mentions("/etc/ssh/ssh_config", "/etc/ssh", word, 0);
 }
 
 int nr_ssh__config_jump(char **out, const char *host, const char *config)
@@ -1228,6 +1302,7 @@ static int connect_hop(struct hop *h, const struct nr_ssh_target *t,
     int verbosity = SSH_LOG_NOLOG, no = 0, yes = 1, rc;
     socket_t fd = -1;
     int64_t cdl;
+    int restore_kh = 0;
 
     s = h->sess = ssh_new();
     if (s == NULL) {
@@ -1287,6 +1362,22 @@ static int connect_hop(struct hop *h, const struct nr_ssh_target *t,
     if (set_algos(s, t, err) != 0) {
         return -1;
     }
+    /* libssh orders the host-key algorithms by what known_hosts has for
+     * the host, reading and parsing the whole file (every key imported)
+     * to find out.  The run's snapshot knows; libssh then reads an empty
+     * file, and gets the real ones back for the verification. */
+    if (o->kh != NULL && o->kh_order && t->hostkeys == NULL) {
+        char name[600], order[1024];
+
+        if (kh_name(s, name, sizeof(name)) == 0 &&
+            nr_ssh__kh_order(o->kh, name, DEF_HOSTKEYS, order,
+                             sizeof(order)) &&
+            ssh_options_set(s, SSH_OPTIONS_HOSTKEYS, order) == SSH_OK) {
+            ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, "/dev/null");
+            ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
+            restore_kh = 1;
+        }
+    }
     tmo_us = (long)left_ms(deadline);
     if (o->connect_timeout_ms > 0 && tmo_us > o->connect_timeout_ms) {
         tmo_us = o->connect_timeout_ms;
@@ -1332,6 +1423,17 @@ static int connect_hop(struct hop *h, const struct nr_ssh_target *t,
                    *o->stop ? "interrupted" : "no SSH handshake before the "
                    "deadline");
         return -1;
+    }
+    if (restore_kh) {
+        /* What libssh would have used: set_ssh_dir() gave it ssh_dir. */
+        char def[4200];
+
+        snprintf(def, sizeof(def), "%s/known_hosts", ssh_dir);
+        ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, o->known_hosts != NULL
+                        ? o->known_hosts : def);
+        ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS,
+                        o->known_hosts != NULL ? "/dev/null"
+                                               : "/etc/ssh/ssh_known_hosts");
     }
     if (rc != SSH_OK) {
         const char *e = ssh_get_error(s);

@@ -37,9 +37,11 @@ struct nr_ssh_opts {
     volatile int *stop;         /* set by a signal: give up soon */
     const struct nr_ssh_kh *kh; /* known_hosts snapshot, or NULL */
     struct nr_ssh_keys *keys;   /* key files read once, or NULL */
+    int kh_order;               /* no ssh_config sets HostKeyAlgorithms:
+                                 * kh may order the host-key algorithms */
 };
 #define NR_SSH_OPTS_INIT { NULL, NR_HOSTKEY_STRICT, NULL, 1, 10000, 15000, \
-                           NULL, NULL, NULL }
+                           NULL, NULL, NULL, 0 }
 
 /* Key files loaded once per run and shared by its sessions. */
 struct nr_ssh_keys *nr_ssh__keys_new(void);
@@ -56,6 +58,11 @@ struct nr_ssh_kh *nr_ssh__kh_parse(char *text);
 /* 1 when kh lists key b64 (base64 blob) for name ("h" or "[h]:port"). */
 int nr_ssh__kh_has(const struct nr_ssh_kh *kh, const char *name,
                    const char *b64);
+/* wanted (a host-key algorithm list) with the ones kh has keys of for
+ * name first, as libssh orders it from known_hosts: 1 and out set, or 0
+ * when kh has no entry for name or one of a type not in wanted. */
+int nr_ssh__kh_order(const struct nr_ssh_kh *kh, const char *name,
+                     const char *wanted, char *out, size_t size);
 void nr_ssh__kh_free(struct nr_ssh_kh *kh);
 
 struct nr_ssh;
@@ -91,8 +98,9 @@ long nr_ssh__read(struct nr_ssh *s, char *buf, size_t cap, int timeout_ms,
  * frees *out. */
 int nr_ssh__config_jump(char **out, const char *host, const char *config);
 /* 0 when no ssh_config file that `config` (as in nr_ssh_opts) brings in
- * mentions a proxy: then nr_ssh__config_jump need not run per host. */
-int nr_ssh__config_may_jump(const char *config);
+ * has word (any case) outside comments: with "proxy", nr_ssh__config_jump
+ * need not run per host.  A scan that errs towards 1. */
+int nr_ssh__config_mentions(const char *config, const char *word);
 
 /* Monotonic clock in milliseconds. */
 int64_t nr_now_ms(void);

@@ -68,12 +68,36 @@ static void empty_and_missing(void **state)
     nr_ssh__kh_free(NULL);
 }
 
+static void host_key_order_follows_known_types(void **state)
+{
+    static const char wanted[] = "ssh-ed25519,ecdsa-sha2-nistp256,"
+                                 "rsa-sha2-512,rsa-sha2-256";
+    struct nr_ssh_kh *kh = parse(
+        "r1 ssh-rsa K1\n"
+        "r2 ecdsa-sha2-nistp256 K2\nr2 ssh-ed25519 K3\n"
+        "r3 ssh-dss K4\n");
+    char out[256];
+
+    (void)state;
+    assert_true(nr_ssh__kh_order(kh, "r1", wanted, out, sizeof(out)));
+    assert_string_equal(out, "rsa-sha2-512,rsa-sha2-256,ssh-ed25519,"
+                             "ecdsa-sha2-nistp256");
+    assert_true(nr_ssh__kh_order(kh, "r2", wanted, out, sizeof(out)));
+    assert_string_equal(out, wanted);
+    /* A type outside the list, or no entry: libssh decides. */
+    assert_false(nr_ssh__kh_order(kh, "r3", wanted, out, sizeof(out)));
+    assert_false(nr_ssh__kh_order(kh, "r9", wanted, out, sizeof(out)));
+    assert_false(nr_ssh__kh_order(kh, "r1", wanted, out, 10));
+    nr_ssh__kh_free(kh);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plain_names_are_found),
         cmocka_unit_test(other_lines_are_left_to_libssh),
         cmocka_unit_test(empty_and_missing),
+        cmocka_unit_test(host_key_order_follows_known_types),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

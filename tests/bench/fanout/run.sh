@@ -32,7 +32,7 @@ key=$(cut -f5 "$NR_LAB_DIR/devs.tsv" | head -1)
 cut -f1 "$NR_LAB_DIR/devs.tsv" >"$NR_LAB_DIR/names"
 awk -F'\t' '{print $4"@"$2":"$3}' "$NR_LAB_DIR/devs.tsv" >"$NR_LAB_DIR/pssh.hosts"
 
-RUNS=${FANOUT_RUNS:-3}
+RUNS=${FANOUT_RUNS:-5}
 # measure NAME COMMAND...: runs it RUNS times and prints "name wall cpu
 # rss_kb", each the median over the runs (every tool gets the same
 # treatment; one run on a shared machine is noisy).
