@@ -91,6 +91,21 @@ set -- $r_nm; mw=$2; mc=$3
 echo "ratios: CPU per device pssh/netrun $(echo "scale=1; $pc / $nc" | bc)x (target >= 3x), netmiko/netrun $(echo "scale=1; $mc / $nc" | bc)x (target >= 10x)"
 echo "ratios: wall pssh/netrun $(echo "scale=2; $pw / $nw" | bc)x, netmiko/netrun $(echo "scale=2; $mw / $nw" | bc)x (target > 1 for both)"
 
+# What libssh itself costs: a bare client (floor.c), one device after
+# another, so no concurrency cost is added.  netrun cannot go below it.
+if ${CC:-cc} -std=gnu11 -O2 tests/bench/fanout/floor.c -o "$NR_LAB_DIR/floor" \
+        $(pkg-config --libs libssh) 2>"$NR_LAB_DIR/floor.cc"; then
+    : >"$NR_LAB_DIR/floor.times"
+    for i in $(seq 1 "$RUNS"); do
+        "$NR_LAB_DIR/floor" "$NR_LAB_DIR/devs.tsv" "$NETRUN_KNOWN_HOSTS" |
+            sed -n 's/.*CPU \([0-9.]*\) s.*/\1/p' >>"$NR_LAB_DIR/floor.times"
+    done
+    fc=$(sort -g "$NR_LAB_DIR/floor.times" | sed -n "$(( (RUNS + 1) / 2 ))p")
+    echo "libssh floor (bare libssh client, no concurrency, median of $RUNS): cpu ${fc} s, $(echo "scale=2; $fc * 1000 / $N" | bc) ms/device; netmiko/floor $(echo "scale=1; $mc / $fc" | bc)x, netrun/floor $(echo "scale=2; $nc / $fc" | bc)x"
+else
+    echo "libssh floor: cannot build floor.c: $(head -1 "$NR_LAB_DIR/floor.cc")"
+fi
+
 echo "-- netrun alone: $BIG devices at -j $BIG"
 $BUILD/bin/netinv -i "$INV" --names | head -n "$BIG" >"$NR_LAB_DIR/names.big"
 r_big=$(measure big $BUILD/bin/netrun -q -i "$INV" -H @"$NR_LAB_DIR/names.big" \
