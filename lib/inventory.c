@@ -296,7 +296,11 @@ static int in_list(void *const *arr, size_t n, const void *p)
 
 static int group_add_host(struct nr_group *g, struct nr_ihost *h)
 {
-    if (in_list((void *const *)g->hosts, g->nhosts, h)) {
+    /* Membership is kept on both sides; a host is in a few groups while
+     * a group may hold tens of thousands of hosts (a range like
+     * leaf[0:99999]), so ask the host: scanning the group made loading
+     * quadratic. */
+    if (in_list((void *const *)h->groups, h->ngroups, g)) {
         return 0;
     }
     if (PUSH(g->hosts, g->nhosts, g->caphosts, h) != 0 ||
