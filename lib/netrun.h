@@ -248,7 +248,7 @@ NR_API int nr_file_replace(const char *path, const void *data, size_t len,
  * SNMP v1, v2c and v3 polling of many agents at once: get, walk (GETNEXT
  * or GETBULK), table (rows pivoted by index), set, and counter mode
  * (per-second rates of Counter32/Counter64 over repeated polls).  One
- * thread drives every agent from its own poll() loop, at most `jobs`
+ * thread drives every agent from its own epoll loop, at most `jobs`
  * requests in flight.  Names in and out come from a built-in table of
  * the common MIB objects (SNMPv2-MIB system, IF-MIB, IP-MIB, ENTITY-MIB,
  * HOST-RESOURCES-MIB, LLDP-MIB, BGP4-MIB); no MIB file is read unless

@@ -1,14 +1,15 @@
 /* snmp.c — SNMP targets and the fan-out engine: net-snmp's single-session
- * API (snmp_sess_*) driven from one poll() loop, one request in flight
+ * API (snmp_sess_*) driven from one epoll loop, one request in flight
  * per agent and at most req->jobs agents at once, our own timers and
  * retries, adaptive GETBULK, counter mode. */
 #include <errno.h>
 #include <math.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <net-snmp/library/large_fd_set.h>
 
@@ -1759,16 +1760,26 @@ static void job_close(struct job *j)
 
 #define FLUSH_US 100000  /* output waits in the caller's buffer at most this */
 
-/* One poll of every target: at most jobs agents active at once. */
+/* One poll of every target: at most jobs agents active at once.  The
+ * sockets wait in an epoll set: the agents answer one datagram at a
+ * time, and poll() would look at every socket for each of them. */
 static void run_round(struct run *r, struct job **jobs, size_t n, int maxjobs)
 {
-    struct pollfd *pfd = calloc((size_t)maxjobs, sizeof(*pfd));
+    struct epoll_event *ev = calloc((size_t)maxjobs, sizeof(*ev));
     struct job **act = calloc((size_t)maxjobs, sizeof(*act));
     size_t next = 0, nact = 0;
     int64_t last_flush = 0;
+    int ep = -1;
 
-    if (pfd == NULL || act == NULL) {
+    if (ev == NULL || act == NULL) {
         nr_err_set(&r->stop_err, NR_ERR_LIMIT, "run", "out of memory");
+        r->stop = 1;
+        goto out;
+    }
+    ep = epoll_create1(EPOLL_CLOEXEC);
+    if (ep < 0) {
+        nr_err_set(&r->stop_err, NR_ERR_IO, "run", "epoll: %s",
+                   strerror(errno));
         r->stop = 1;
         goto out;
     }
@@ -1779,6 +1790,7 @@ static void run_round(struct run *r, struct job **jobs, size_t n, int maxjobs)
 
         while (!r->stop && next < n && nact < (size_t)maxjobs) {
             struct job *j = jobs[next++];
+            struct epoll_event e;
 
             job_start(j);
             if (j->state == J_DONE) {
@@ -1794,8 +1806,16 @@ static void run_round(struct run *r, struct job **jobs, size_t n, int maxjobs)
                 netsnmp_large_fd_set_resize(&r->fds, ns);
                 r->fdsize = ns;
             }
-            pfd[nact].fd = j->fd;
-            pfd[nact].events = POLLIN;
+            memset(&e, 0, sizeof(e));
+            e.events = EPOLLIN;
+            e.data.ptr = j;
+            if (epoll_ctl(ep, EPOLL_CTL_ADD, j->fd, &e) != 0) {
+                nr_err_set(&r->stop_err, NR_ERR_IO, "run", "epoll: %s",
+                           strerror(errno));
+                r->stop = 1;
+                job_close(j);
+                break;
+            }
             act[nact++] = j;
         }
         if (r->stop) {
@@ -1831,22 +1851,19 @@ static void run_round(struct run *r, struct job **jobs, size_t n, int maxjobs)
                 timeout = left;
             }
         }
-        pr = poll(pfd, nact, timeout);
+        pr = epoll_wait(ep, ev, (int)nact, timeout);
         if (pr < 0 && errno != EINTR) {
-            nr_err_set(&r->stop_err, NR_ERR_IO, "run", "poll: %s",
+            nr_err_set(&r->stop_err, NR_ERR_IO, "run", "epoll: %s",
                        strerror(errno));
             r->stop = 1;
             continue;
         }
-        for (size_t i = 0; pr > 0 && i < nact; i++) {
-            if (pfd[i].revents != 0) {
-                struct job *j = act[i];
+        for (int i = 0; i < pr; i++) {
+            struct job *j = ev[i].data.ptr;
 
-                NETSNMP_LARGE_FD_SET(j->fd, &r->fds);
-                snmp_sess_read2(j->sess, &r->fds);
-                NETSNMP_LARGE_FD_CLR(j->fd, &r->fds);
-                pfd[i].revents = 0;
-            }
+            NETSNMP_LARGE_FD_SET(j->fd, &r->fds);
+            snmp_sess_read2(j->sess, &r->fds);
+            NETSNMP_LARGE_FD_CLR(j->fd, &r->fds);
         }
         now = now_us();
         while (r->nheap > 0 && r->heap[0].at <= now) {
@@ -1870,9 +1887,9 @@ static void run_round(struct run *r, struct job **jobs, size_t n, int maxjobs)
                 if (j->failed) {
                     r->nfailed++;
                 }
+                epoll_ctl(ep, EPOLL_CTL_DEL, j->fd, NULL);
                 job_close(j);
                 act[i] = act[nact - 1];
-                pfd[i] = pfd[nact - 1];
                 nact--;
                 continue;
             }
@@ -1880,7 +1897,10 @@ static void run_round(struct run *r, struct job **jobs, size_t n, int maxjobs)
         }
     }
 out:
-    free(pfd);
+    if (ep >= 0) {
+        close(ep);
+    }
+    free(ev);
     free(act);
 }
 
