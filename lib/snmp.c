@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include <net-snmp/library/large_fd_set.h>
+#include <net-snmp/library/snmpUDPBaseDomain.h>
+#include <sys/socket.h>
 
 #include "snmp.h"
 
@@ -1637,6 +1639,36 @@ static int response_cb(int op, netsnmp_session *s, int reqid,
     return 1;
 }
 
+/* net-snmp's UDP/IPv4 receive asks for the socket's own address
+ * (getsockname) after every datagram, for messages it only logs when
+ * debugging: a system call per answer.  The address does not change, and
+ * the transport learned it when it bound the socket.  The rest is what
+ * net-snmp does: one datagram into buf, the addresses into a malloc'd
+ * pair that _sess_read owns and frees. */
+static int udp_recv(netsnmp_transport *t, void *buf, int size,
+                    void **opaque, int *olength)
+{
+    netsnmp_indexed_addr_pair *ap = calloc(1, sizeof(*ap));
+    socklen_t fromlen = sizeof(ap->remote_addr);
+    int rc;
+
+    *opaque = NULL;
+    *olength = 0;
+    if (ap == NULL) {
+        return -1;
+    }
+    if (t->data != NULL && t->data_length == (int)sizeof(*ap)) {
+        ap->local_addr = ((netsnmp_indexed_addr_pair *)t->data)->local_addr;
+    }
+    do {
+        rc = (int)recvfrom(t->sock, buf, (size_t)size, MSG_DONTWAIT,
+                           &ap->remote_addr.sa, &fromlen);
+    } while (rc < 0 && errno == EINTR);
+    *opaque = ap;
+    *olength = (int)sizeof(*ap);
+    return rc;
+}
+
 static int job_open(struct job *j)
 {
     netsnmp_session s, *ss;
@@ -1701,6 +1733,9 @@ static int job_open(struct job *j)
         return -1;
     }
     j->fd = tr->sock;
+    if (tr->f_recv == netsnmp_udpbase_recv) {
+        tr->f_recv = udp_recv;
+    }
     if (t->version == SNMP_VERSION_3 && t->engine_id_len > 0 &&
         (ss->flags & SNMP_FLAGS_DONT_PROBE)) {
         usm_create_user_from_session(ss);
