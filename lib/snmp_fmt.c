@@ -13,6 +13,7 @@
 /* ---- quiet init ---------------------------------------------------------- */
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static int mibs_wanted, mibs_loaded;
 
 static void init_quiet(void)
 {
@@ -39,7 +40,14 @@ static void init_quiet(void)
     /* "netrun" is the application name for config files never read. */
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
                            NETSNMP_DS_LIB_DISABLE_CONFIG_LOAD, 1);
+    /* init_snmp reads every MIB file in the default directories (a few
+     * milliseconds, and dozens of files opened) for names we take from
+     * the built-in table: no directory unless --mibs asked first. */
+    if (!mibs_wanted) {
+        netsnmp_set_mib_directory("");
+    }
     init_snmp("netrun");
+    mibs_loaded = mibs_wanted;
 }
 
 void nr_snmp__init(void)
@@ -49,13 +57,17 @@ void nr_snmp__init(void)
 
 /* ---- OIDs ------------------------------------------------------------------ */
 
-static int mibs_loaded;
-
 int nr_snmp_load_mibs(struct nr_err *err)
 {
     (void)err;
+    mibs_wanted = 1;
     nr_snmp__init();
     if (!mibs_loaded) {
+        /* init ran before without directories: start the reader again
+         * where MIBDIRS (or the default) says */
+        netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_MIBDIRS,
+                              NULL);
+        shutdown_mib();
         netsnmp_init_mib();
         mibs_loaded = 1;
     }
