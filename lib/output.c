@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "netrun.h"
+#include "output.h"
 #include "val.h"
 
 /* A record is a value map (insertion order kept) plus the tool's own
@@ -21,7 +22,7 @@ struct nr_rec {
     struct nr_val *map;
     char *host;
     char *text;
-    size_t text_len;
+    size_t text_len, text_cap;
     int has_text;
 };
 
@@ -205,17 +206,41 @@ out:
 
 int nr_rec_text(struct nr_rec *r, const char *text, size_t len)
 {
-    char *t = malloc(len + 1);
+    /* a reused record (nr_rec__reset) keeps its text's storage */
+    if (len >= r->text_cap) {
+        size_t cap = len < 120 ? 128 : len + 1;
+        char *t = malloc(cap);
 
-    if (t == NULL) {
-        return -1;
+        if (t == NULL) {
+            return -1;
+        }
+        free(r->text);
+        r->text = t;
+        r->text_cap = cap;
     }
-    memcpy(t, text, len);
-    t[len] = '\0';
-    free(r->text);
-    r->text = t;
+    memcpy(r->text, text, len);
+    r->text[len] = '\0';
     r->text_len = len;
     r->has_text = 1;
+    return 0;
+}
+
+int nr_rec__reset(struct nr_rec *r, const char *host)
+{
+    host = host != NULL ? host : "";
+    nr_val_map_truncate(r->map, 1);      /* "host" stays */
+    r->has_text = 0;
+    r->text_len = 0;
+    if (strcmp(r->host, host) != 0) {
+        char *h = strdup(host);
+
+        if (h == NULL) {
+            return -1;
+        }
+        free(r->host);
+        r->host = h;
+        return nr_rec_strz(r, "host", r->host);
+    }
     return 0;
 }
 
@@ -494,8 +519,8 @@ int nr_out_write(struct nr_out *o, const struct nr_rec *r, struct nr_err *err)
         built = csv_row(o, &b, r);
         break;
     case NR_OUT_TEXT:
-        built = r->has_text ? nr_buf_add(&b, r->text, r->text_len)
-                            : text_default(&b, r);
+        /* the record's own text goes out as it is, not copied */
+        built = r->has_text ? 0 : text_default(&b, r);
         break;
     }
     if (built != 0) {
@@ -511,7 +536,9 @@ int nr_out_write(struct nr_out *o, const struct nr_rec *r, struct nr_err *err)
     if (rc == 0 && o->fmt == NR_OUT_JSON) {
         rc = put(o, o->written == 0 ? "[\n" : ",\n", 2, err);
     }
-    if (rc == 0) {
+    if (rc == 0 && o->fmt == NR_OUT_TEXT && r->has_text) {
+        rc = put(o, r->text, r->text_len, err);
+    } else if (rc == 0) {
         rc = put(o, b.data, b.len, err);
     }
     if (rc == 0) {

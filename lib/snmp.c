@@ -15,6 +15,7 @@
 #include <net-snmp/library/snmpUDPBaseDomain.h>
 #include <sys/socket.h>
 
+#include "output.h"
 #include "snmp.h"
 
 #define DEF_TIMEOUT_MS 1000
@@ -880,6 +881,10 @@ struct run {
     netsnmp_large_fd_set fds;
     int fdsize;
     size_t nfailed;
+    /* One record and one set of format buffers for every varbind of the
+     * run: the callback only borrows a record for the call. */
+    struct nr_rec *vbrec;
+    struct nr_snmp_fmt fmt;
 };
 
 static int64_t now_us(void)
@@ -1102,7 +1107,7 @@ static int counter_fields(struct job *j, struct nr_rec *rec,
 static int emit_vb(struct job *j, const netsnmp_variable_list *vb)
 {
     struct run *r = j->run;
-    struct nr_rec *rec = NULL;
+    struct nr_rec *rec = r->vbrec;
     struct nr_buf suffix = NR_BUF_INIT(1024);
     int rc = -1;
 
@@ -1126,23 +1131,31 @@ static int emit_vb(struct job *j, const netsnmp_variable_list *vb)
         j->tvb[j->ntvb++] = c;
         return 0;
     }
-    rec = nr_rec_new(j->t->name);
+    if (rec == NULL) {
+        rec = nr_rec_new(j->t->name);
+        r->vbrec = rec;
+    } else if (nr_rec__reset(rec, j->t->name) != 0) {
+        goto oom;
+    }
     if (rec == NULL) {
         goto oom;
     }
     if (r->req->count > 1) {
         if (nr_rec_int(rec, "round", r->round) != 0 ||
-            nr_snmp__vb_rec(rec, j->t->name, vb, r->req->flags, NULL) != 0 ||
+            nr_snmp__vb_rec(rec, &r->fmt, j->t->name, vb, r->req->flags,
+                            NULL) != 0 ||
             counter_fields(j, rec, vb, &suffix) != 0 ||
             (suffix.len > 0 &&
-             nr_snmp__vb_rec(rec, j->t->name, vb, r->req->flags, suffix.data) != 0)) {
+             nr_snmp__vb_rec(rec, &r->fmt, j->t->name, vb, r->req->flags,
+                             suffix.data) != 0)) {
             goto oom;
         }
         if (r->round == 0) {
             rc = 0;       /* the first poll only sets the baseline */
             goto out;
         }
-    } else if (nr_snmp__vb_rec(rec, j->t->name, vb, r->req->flags, NULL) != 0) {
+    } else if (nr_snmp__vb_rec(rec, &r->fmt, j->t->name, vb, r->req->flags,
+                               NULL) != 0) {
         goto oom;
     }
     rc = emit(r, rec);
@@ -1151,7 +1164,6 @@ oom:
     nr_err_set(&r->stop_err, NR_ERR_LIMIT, "output", "out of memory");
     r->stop = 1;
 out:
-    nr_rec_free(rec);
     nr_buf_dispose(&suffix);
     return rc;
 }
@@ -1952,6 +1964,7 @@ int nr_snmp_run(size_t *nfailed, struct nr_snmp_target *const *targets,
     int rc = -1;
 
     memset(&r, 0, sizeof(r));
+    r.fmt = (struct nr_snmp_fmt)NR_SNMP_FMT_INIT;
     *nfailed = 0;
     if (nr_snmp_req_check(req, err) != 0 ||
         parse_args(&r.args, &r.nargs, req, err) != 0) {
@@ -2022,6 +2035,8 @@ out:
     free(todo);
     free(r.args);
     free(r.heap);
+    nr_rec_free(r.vbrec);
+    nr_snmp__fmt_dispose(&r.fmt);
     if (r.fdsize > 0) {
         netsnmp_large_fd_set_cleanup(&r.fds);
     }

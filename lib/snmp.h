@@ -66,13 +66,26 @@ int nr_snmp__oid_name(struct nr_buf *name, struct nr_buf *index,
  * have. */
 const char *nr_snmp__type_name(int asn_type, int hex);
 
+/* Scratch for nr_snmp__vb_rec: a fleet walk formats a million varbinds,
+ * and buffers kept from one to the next spare a malloc/free of each part
+ * of each.  NR_SNMP_FMT_INIT; nr_snmp__fmt_dispose frees it. */
+struct nr_snmp_fmt {
+    struct nr_buf oid, name, index, disp, line;
+};
+
+#define NR_SNMP_FMT_INIT                                                   \
+    { NR_BUF_INIT(1 << 16), NR_BUF_INIT(1 << 16), NR_BUF_INIT(1 << 16),   \
+      NR_BUF_INIT(1 << 24), NR_BUF_INIT(1 << 24) }
+
+void nr_snmp__fmt_dispose(struct nr_snmp_fmt *f);
+
 /* Fill rec with ok, oid, name, index, type, value and text (when the value
  * has a human form) of vb, and set its text rendering (snmpwalk-like,
- * after host, with suffix appended when not NULL).
- * flags: NR_SNMP_NUMERIC. */
-int nr_snmp__vb_rec(struct nr_rec *rec, const char *host,
-                    const netsnmp_variable_list *vb, unsigned flags,
-                    const char *suffix);
+ * after host, with suffix appended when not NULL); f is scratch.
+ * flags: NR_SNMP_NUMERIC, NR_SNMP_TEXT_ONLY (the text rendering only). */
+int nr_snmp__vb_rec(struct nr_rec *rec, struct nr_snmp_fmt *f,
+                    const char *host, const netsnmp_variable_list *vb,
+                    unsigned flags, const char *suffix);
 
 /* Counter mode: the per-second rate of a counter from prev to cur over
  * secs.  bits 32 or 64.  A counter below its previous value wrapped once

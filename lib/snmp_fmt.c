@@ -314,26 +314,6 @@ static int add_hex(struct nr_buf *b, const unsigned char *s, size_t n)
     return 0;
 }
 
-static int add_ticks(struct nr_buf *b, unsigned long t)
-{
-    unsigned long cs = t % 100, s = (t / 100) % 60, m = (t / 6000) % 60,
-                  h = (t / 360000) % 24, d = t / 8640000;
-
-    if (d > 0) {
-        return nr_buf_printf(b, "%lu day%s, %lu:%02lu:%02lu.%02lu", d,
-                             d == 1 ? "" : "s", h, m, s, cs);
-    }
-    return nr_buf_printf(b, "%lu:%02lu:%02lu.%02lu", h, m, s, cs);
-}
-
-/* The parts of one value: JSON-typed value set into rec under key, and
- * the display form (for text and for "text"). */
-struct vparts {
-    const char *type;
-    int has_text;         /* a human form differing from the value */
-    struct nr_buf disp;   /* display form */
-};
-
 /* Decimal digits without printf: every varbind prints numbers. */
 static int add_u64(struct nr_buf *b, unsigned long long v)
 {
@@ -346,6 +326,34 @@ static int add_u64(struct nr_buf *b, unsigned long long v)
     } while (v != 0);
     return nr_buf_add(b, d + n, sizeof(d) - n);
 }
+
+/* "D days, H:MM:SS.CC" as snmpwalk prints TimeTicks (every ifTable row
+ * has one: by hand, not printf). */
+static int add_ticks(struct nr_buf *b, unsigned long t)
+{
+    unsigned long cs = t % 100, s = (t / 100) % 60, m = (t / 6000) % 60,
+                  h = (t / 360000) % 24, d = t / 8640000;
+    char mm[] = { ':', (char)('0' + m / 10), (char)('0' + m % 10),
+                  ':', (char)('0' + s / 10), (char)('0' + s % 10),
+                  '.', (char)('0' + cs / 10), (char)('0' + cs % 10) };
+
+    if (d > 0 && (add_u64(b, d) != 0 ||
+                  nr_buf_adds(b, d == 1 ? " day, " : " days, ") != 0)) {
+        return -1;
+    }
+    if (add_u64(b, h) != 0) {
+        return -1;
+    }
+    return nr_buf_add(b, mm, sizeof(mm));
+}
+
+/* The parts of one value: JSON-typed value set into rec under key, and
+ * the display form (for text and for "text"). */
+struct vparts {
+    const char *type;
+    int has_text;         /* a human form differing from the value */
+    struct nr_buf *disp;  /* display form: the caller's, emptied */
+};
 
 static int add_i64(struct nr_buf *b, long long v)
 {
@@ -398,13 +406,15 @@ static int vb_value(struct nr_rec *rec, const char *key,
 
         if (lab != NULL) {
             vp->has_text = 1;
-            if (nr_buf_printf(&vp->disp, "%.*s(%ld)", (int)ln, lab, v) != 0) {
+            if (nr_buf_add(vp->disp, lab, ln) != 0 ||
+                nr_buf_addc(vp->disp, '(') != 0 ||
+                add_i64(vp->disp, v) != 0 || nr_buf_addc(vp->disp, ')') != 0) {
                 goto out;
             }
             rc = enum_label ? rec_str(rec, key, lab, ln)
                             : rec_int(rec, key, v);
         } else {
-            if (add_i64(&vp->disp, v) != 0) {
+            if (add_i64(vp->disp, v) != 0) {
                 goto out;
             }
             rc = rec_int(rec, key, v);
@@ -421,11 +431,12 @@ static int vb_value(struct nr_rec *rec, const char *key,
 
         if (vb->type == ASN_TIMETICKS) {
             vp->has_text = 1;
-            if (nr_buf_printf(&vp->disp, "(%lu) ", v) != 0 ||
-                add_ticks(&vp->disp, v) != 0) {
+            if (nr_buf_addc(vp->disp, '(') != 0 || add_u64(vp->disp, v) != 0 ||
+                nr_buf_add(vp->disp, ") ", 2) != 0 ||
+                add_ticks(vp->disp, v) != 0) {
                 goto out;
             }
-        } else if (add_u64(&vp->disp, v) != 0) {
+        } else if (add_u64(vp->disp, v) != 0) {
             goto out;
         }
         rc = rec_u64(rec, key, v);
@@ -438,7 +449,7 @@ static int vb_value(struct nr_rec *rec, const char *key,
             v = ((uint64_t)(vb->val.counter64->high & 0xffffffffUL) << 32) |
                 (vb->val.counter64->low & 0xffffffffUL);
         }
-        if (add_u64(&vp->disp, (unsigned long long)v) != 0) {
+        if (add_u64(vp->disp, (unsigned long long)v) != 0) {
             goto out;
         }
         rc = rec_u64(rec, key, v);
@@ -446,14 +457,14 @@ static int vb_value(struct nr_rec *rec, const char *key,
     }
     case ASN_IPADDRESS:
         if (s != NULL && len == 4) {
-            if (nr_buf_printf(&vp->disp, "%u.%u.%u.%u", s[0], s[1], s[2],
+            if (nr_buf_printf(vp->disp, "%u.%u.%u.%u", s[0], s[1], s[2],
                               s[3]) != 0) {
                 goto out;
             }
-        } else if (add_hex(&vp->disp, s, s != NULL ? len : 0) != 0) {
+        } else if (add_hex(vp->disp, s, s != NULL ? len : 0) != 0) {
             goto out;
         }
-        rc = rec_str(rec, key, nr_buf_str(&vp->disp), vp->disp.len);
+        rc = rec_str(rec, key, nr_buf_str(vp->disp), vp->disp->len);
         break;
     case ASN_OBJECT_ID: {
         size_t n = s != NULL ? len / sizeof(oid) : 0;
@@ -462,20 +473,20 @@ static int vb_value(struct nr_rec *rec, const char *key,
         if (n > MAX_OID_LEN) {
             n = MAX_OID_LEN;
         }
-        if (nr_snmp__oid_str(&vp->disp, vb->val.objid, n) != 0 ||
+        if (nr_snmp__oid_str(vp->disp, vb->val.objid, n) != 0 ||
             nr_snmp__oid_name(&nm, &ix, vb->val.objid, n, 0, NULL) != 0) {
             nr_buf_dispose(&nm);
             nr_buf_dispose(&ix);
             goto out;
         }
-        rc = rec_str(rec, key, nr_buf_str(&vp->disp), vp->disp.len);
-        if (rc == 0 && strcmp(nr_buf_str(&nm), nr_buf_str(&vp->disp)) != 0) {
+        rc = rec_str(rec, key, nr_buf_str(vp->disp), vp->disp->len);
+        if (rc == 0 && strcmp(nr_buf_str(&nm), nr_buf_str(vp->disp)) != 0) {
             /* the symbolic form, index included */
             vp->has_text = 1;
-            nr_buf_reset(&vp->disp);
-            if (nr_buf_add(&vp->disp, nm.data, nm.len) != 0 ||
-                (ix.len > 0 && (nr_buf_addc(&vp->disp, '.') != 0 ||
-                                nr_buf_add(&vp->disp, ix.data, ix.len) != 0))) {
+            nr_buf_reset(vp->disp);
+            if (nr_buf_add(vp->disp, nm.data, nm.len) != 0 ||
+                (ix.len > 0 && (nr_buf_addc(vp->disp, '.') != 0 ||
+                                nr_buf_add(vp->disp, ix.data, ix.len) != 0))) {
                 rc = -1;
             }
         }
@@ -492,16 +503,17 @@ static int vb_value(struct nr_rec *rec, const char *key,
             n = len;
         }
         if (text) {
-            if (nr_buf_add(&vp->disp, s != NULL ? (const char *)s : "", n) != 0) {
+            if (nr_buf_add(vp->disp, s != NULL ? (const char *)s : "",
+                           n) != 0) {
                 goto out;
             }
-            rc = rec_str(rec, key, nr_buf_str(&vp->disp), vp->disp.len);
+            rc = rec_str(rec, key, nr_buf_str(vp->disp), vp->disp->len);
         } else {
             vp->type = nr_snmp__type_name(vb->type, 1);
-            if (add_hex(&vp->disp, s, n) != 0) {
+            if (add_hex(vp->disp, s, n) != 0) {
                 goto out;
             }
-            rc = rec_str(rec, key, nr_buf_str(&vp->disp), vp->disp.len);
+            rc = rec_str(rec, key, nr_buf_str(vp->disp), vp->disp->len);
         }
         break;
     }
@@ -509,7 +521,7 @@ static int vb_value(struct nr_rec *rec, const char *key,
     case SNMP_NOSUCHOBJECT:
     case SNMP_NOSUCHINSTANCE:
     case SNMP_ENDOFMIBVIEW:
-        if (nr_buf_adds(&vp->disp,
+        if (nr_buf_adds(vp->disp,
                         vb->type == SNMP_NOSUCHOBJECT
                             ? "No Such Object available on this agent at "
                               "this OID"
@@ -527,78 +539,83 @@ static int vb_value(struct nr_rec *rec, const char *key,
         if (vp->type == NULL) {
             vp->type = "unknown";
         }
-        if (add_hex(&vp->disp, s, s != NULL ? len : 0) != 0) {
+        if (add_hex(vp->disp, s, s != NULL ? len : 0) != 0) {
             goto out;
         }
-        rc = rec_str(rec, key, nr_buf_str(&vp->disp), vp->disp.len);
+        rc = rec_str(rec, key, nr_buf_str(vp->disp), vp->disp->len);
         break;
     }
 out:
     return rc;
 }
 
-int nr_snmp__vb_rec(struct nr_rec *rec, const char *host,
-                    const netsnmp_variable_list *vb, unsigned flags,
-                    const char *suffix)
+void nr_snmp__fmt_dispose(struct nr_snmp_fmt *f)
 {
-    struct nr_buf oidb = NR_BUF_INIT(1 << 16), name = NR_BUF_INIT(1 << 16),
-                  index = NR_BUF_INIT(1 << 16), line = NR_BUF_INIT(1 << 24);
-    struct vparts vp = { NULL, 0, NR_BUF_INIT(1 << 24) };
+    nr_buf_dispose(&f->oid);
+    nr_buf_dispose(&f->name);
+    nr_buf_dispose(&f->index);
+    nr_buf_dispose(&f->disp);
+    nr_buf_dispose(&f->line);
+}
+
+int nr_snmp__vb_rec(struct nr_rec *rec, struct nr_snmp_fmt *f,
+                    const char *host, const netsnmp_variable_list *vb,
+                    unsigned flags, const char *suffix)
+{
+    struct nr_buf *line = &f->line, *name = &f->name, *index = &f->index;
+    struct vparts vp = { NULL, 0, &f->disp };
     const struct nr_mib_obj *obj = NULL;
     size_t nlen = vb->name_length > MAX_OID_LEN ? MAX_OID_LEN
                                                 : vb->name_length;
     int special = vb->type == SNMP_NOSUCHOBJECT ||
                   vb->type == SNMP_NOSUCHINSTANCE ||
                   vb->type == SNMP_ENDOFMIBVIEW;
-    int rc = -1;
+    int quote;
 
+    nr_buf_reset(&f->oid);
+    nr_buf_reset(name);
+    nr_buf_reset(index);
+    nr_buf_reset(vp.disp);
+    nr_buf_reset(line);
     if ((flags & NR_SNMP_TEXT_ONLY) != 0) {
-        if (nr_snmp__oid_name(&name, &index, vb->name, nlen,
+        if (nr_snmp__oid_name(name, index, vb->name, nlen,
                               (flags & NR_SNMP_NUMERIC) != 0, &obj) != 0 ||
             vb_value(NULL, "value", vb, obj, 0, &vp) != 0) {
-            goto out;
+            return -1;
         }
-    } else if (nr_snmp__oid_str(&oidb, vb->name, nlen) != 0 ||
-        nr_snmp__oid_name(&name, &index, vb->name, nlen,
+    } else if (nr_snmp__oid_str(&f->oid, vb->name, nlen) != 0 ||
+        nr_snmp__oid_name(name, index, vb->name, nlen,
                           (flags & NR_SNMP_NUMERIC) != 0, &obj) != 0 ||
         nr_rec_bool(rec, "ok", 1) != 0 ||
-        nr_rec_str(rec, "oid", oidb.data, oidb.len) != 0 ||
-        nr_rec_str(rec, "name", name.data, name.len) != 0 ||
-        nr_rec_str(rec, "index", nr_buf_str(&index), index.len) != 0 ||
+        nr_rec_str(rec, "oid", f->oid.data, f->oid.len) != 0 ||
+        nr_rec_str(rec, "name", name->data, name->len) != 0 ||
+        nr_rec_str(rec, "index", nr_buf_str(index), index->len) != 0 ||
         nr_rec_strz(rec, "type", "") != 0 ||
         vb_value(rec, "value", vb, obj, 0, &vp) != 0 ||
         nr_rec_strz(rec, "type", vp.type) != 0) {
-        goto out;
+        return -1;
     }
     if (vp.has_text && (flags & NR_SNMP_TEXT_ONLY) == 0 &&
-        nr_rec_str(rec, "text", nr_buf_str(&vp.disp), vp.disp.len) != 0) {
-        goto out;
+        nr_rec_str(rec, "text", nr_buf_str(vp.disp), vp.disp->len) != 0) {
+        return -1;
     }
     /* snmpwalk's line after the host: NAME.INDEX = TYPE: VALUE */
-    if (nr_buf_adds(&line, host) != 0 || nr_buf_addc(&line, ' ') != 0 ||
-        nr_buf_add(&line, name.data, name.len) != 0 ||
-        (index.len > 0 && (nr_buf_addc(&line, '.') != 0 ||
-                           nr_buf_add(&line, index.data, index.len) != 0)) ||
-        nr_buf_adds(&line, " = ") != 0 ||
-        (!special && (nr_buf_adds(&line, vp.type) != 0 ||
-                      nr_buf_add(&line, ": ", 2) != 0)) ||
-        (vb->type == ASN_OCTET_STR && !strcmp(vp.type, "STRING") &&
-         nr_buf_addc(&line, '"') != 0) ||
-        nr_buf_add(&line, nr_buf_str(&vp.disp), vp.disp.len) != 0 ||
-        (vb->type == ASN_OCTET_STR && !strcmp(vp.type, "STRING") &&
-         nr_buf_addc(&line, '"') != 0) ||
-        (suffix != NULL && nr_buf_adds(&line, suffix) != 0) ||
-        nr_buf_addc(&line, '\n') != 0) {
-        goto out;
+    quote = vb->type == ASN_OCTET_STR && !strcmp(vp.type, "STRING");
+    if (nr_buf_adds(line, host) != 0 || nr_buf_addc(line, ' ') != 0 ||
+        nr_buf_add(line, name->data, name->len) != 0 ||
+        (index->len > 0 && (nr_buf_addc(line, '.') != 0 ||
+                            nr_buf_add(line, index->data, index->len) != 0)) ||
+        nr_buf_add(line, " = ", 3) != 0 ||
+        (!special && (nr_buf_adds(line, vp.type) != 0 ||
+                      nr_buf_add(line, ": ", 2) != 0)) ||
+        (quote && nr_buf_addc(line, '"') != 0) ||
+        nr_buf_add(line, nr_buf_str(vp.disp), vp.disp->len) != 0 ||
+        (quote && nr_buf_addc(line, '"') != 0) ||
+        (suffix != NULL && nr_buf_adds(line, suffix) != 0) ||
+        nr_buf_addc(line, '\n') != 0) {
+        return -1;
     }
-    rc = nr_rec_text(rec, nr_buf_str(&line), line.len);
-out:
-    nr_buf_dispose(&oidb);
-    nr_buf_dispose(&name);
-    nr_buf_dispose(&index);
-    nr_buf_dispose(&line);
-    nr_buf_dispose(&vp.disp);
-    return rc;
+    return nr_rec_text(rec, line->data, line->len);
 }
 
 /* ---- counters ---------------------------------------------------------------- */
@@ -656,7 +673,7 @@ static int emit_row(const char *host, const char *tname, const struct cell *c,
                     nr_snmp_rec_fn fn, void *payload, struct nr_err *err)
 {
     struct nr_rec *rec = nr_rec_new(host);
-    struct nr_buf ix = NR_BUF_INIT(1 << 16);
+    struct nr_buf ix = NR_BUF_INIT(1 << 16), disp = NR_BUF_INIT(1 << 24);
     oid colnum[MAX_OID_LEN + 2];
     int rc = -1;
 
@@ -670,7 +687,7 @@ static int emit_row(const char *host, const char *tname, const struct cell *c,
     memcpy(colnum, table, tlen * sizeof(oid));
     colnum[tlen] = 1;
     for (size_t i = 0; i < n; i++) {
-        struct vparts vp = { NULL, 0, NR_BUF_INIT(1 << 24) };
+        struct vparts vp = { NULL, 0, &disp };
         const struct nr_mib_obj *o = NULL;
         size_t m = 0;
         char key[96];
@@ -688,8 +705,8 @@ static int emit_row(const char *host, const char *tname, const struct cell *c,
         } else {
             snprintf(key, sizeof(key), "%lu", (unsigned long)c[i].col);
         }
+        nr_buf_reset(&disp);
         r = vb_value(rec, key, c[i].vb, o, 1, &vp);
-        nr_buf_dispose(&vp.disp);
         if (r != 0) {
             nr_err_set(err, NR_ERR_LIMIT, "table", "out of memory");
             goto out;
@@ -699,6 +716,7 @@ static int emit_row(const char *host, const char *tname, const struct cell *c,
 out:
     nr_rec_free(rec);
     nr_buf_dispose(&ix);
+    nr_buf_dispose(&disp);
     return rc;
 }
 

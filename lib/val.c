@@ -251,6 +251,15 @@ int nr_val_map_set(struct nr_val *map, const char *key, size_t klen,
     return 0;
 }
 
+void nr_val_map_truncate(struct nr_val *map, size_t n)
+{
+    while (map->u.map.n > n) {
+        map->u.map.n--;
+        free(map->u.map.keys[map->u.map.n]);
+        nr_val_free(map->u.map.vals[map->u.map.n]);
+    }
+}
+
 struct nr_val *nr_val_map_get(const struct nr_val *map, const char *key)
 {
     long at;

@@ -63,6 +63,8 @@ int nr_val_list_push(struct nr_val *list, struct nr_val *item);
 int nr_val_map_set(struct nr_val *map, const char *key, size_t klen,
                    struct nr_val *item);
 struct nr_val *nr_val_map_get(const struct nr_val *map, const char *key);
+/* Drop the entries after the first n (kept: their order, the storage). */
+void nr_val_map_truncate(struct nr_val *map, size_t n);
 
 /* The text json.dumps uses for a scalar dict key (1 -> "1", True ->
  * "true"); -1 for a list or map, which cannot be a key. */

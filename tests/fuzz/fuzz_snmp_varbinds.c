@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output.h"
 #include "snmp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -28,6 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     netsnmp_variable_list *vbs[512];
     u_char *buf;
     size_t n = 0, len = size;
+    struct nr_rec *rec;
+    struct nr_snmp_fmt f = NR_SNMP_FMT_INIT;
     struct nr_err err = NR_ERR_INIT;
 
     if (size > 65536) {
@@ -43,18 +46,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     memcpy(buf, data, size);
     snmp_pdu_parse(pdu, buf, &len);
+    /* one record and one scratch for all of them, as the engine does */
+    rec = nr_rec_new("fuzz");
     for (netsnmp_variable_list *vb = pdu->variables; vb != NULL && n < 512;
          vb = vb->next_variable) {
-        struct nr_rec *rec = nr_rec_new("fuzz");
+        static const unsigned flags[] = { 0, NR_SNMP_NUMERIC,
+                                          NR_SNMP_TEXT_ONLY };
 
-        if (rec != NULL) {
-            nr_snmp__vb_rec(rec, "fuzz", vb, n % 2 ? NR_SNMP_NUMERIC : 0,
-                            NULL);
+        if (rec != NULL && nr_rec__reset(rec, "fuzz") == 0) {
+            nr_snmp__vb_rec(rec, &f, "fuzz", vb, flags[n % 3], NULL);
             sink(NULL, rec, &err);
-            nr_rec_free(rec);
         }
         vbs[n++] = vb;
     }
+    nr_rec_free(rec);
+    nr_snmp__fmt_dispose(&f);
     nr_snmp__pivot("fuzz", "ifTable", iftable,
                    sizeof(iftable) / sizeof(iftable[0]), vbs, n, 0, sink, NULL,
                    &err);

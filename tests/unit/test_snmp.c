@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "nr_test.h"
+#include "output.h"
 #include "snmp.h"
 
 static char *rec_json(const struct nr_rec *r)
@@ -144,28 +145,62 @@ static netsnmp_variable_list *vb_new(const char *name, u_char type,
     return vb;
 }
 
-static void check_vb(netsnmp_variable_list *vb, const char *json,
-                     const char *text)
+static char *rec_text(const struct nr_rec *r)
 {
-    struct nr_rec *r = nr_rec_new("r1");
     struct nr_err err = NR_ERR_INIT;
     struct nr_out *o = NULL;
-    char *buf = NULL, *js;
+    char *buf = NULL;
     size_t blen = 0;
     FILE *fp = open_memstream(&buf, &blen);
 
-    assert_non_null(r);
-    assert_int_equal(nr_snmp__vb_rec(r, "r1", vb, 0, NULL), 0);
-    js = rec_json(r);
-    assert_string_equal(js, json);
+    assert_non_null(fp);
     assert_nr_ok(nr_out_new(&o, fp, NR_OUT_TEXT, NULL, 0, &err), &err);
     assert_nr_ok(nr_out_write(o, r, &err), &err);
     nr_out_free(o);
     fclose(fp);
-    assert_string_equal(buf, text);
-    free(buf);
+    return buf;
+}
+
+/* vb as a record (JSON) and as text; then again through a record and
+ * scratch that held another varbind of another host, as the engine
+ * reuses them: the same record, no field left over. */
+static void check_vb(netsnmp_variable_list *vb, const char *json,
+                     const char *text)
+{
+    struct nr_rec *r = nr_rec_new("r1");
+    struct nr_snmp_fmt f = NR_SNMP_FMT_INIT;
+    long ticks = 4242424242L;
+    netsnmp_variable_list *other = vb_new("sysUpTime.0", ASN_TIMETICKS,
+                                          &ticks, sizeof(ticks));
+    char *js, *tx;
+
+    assert_non_null(r);
+    assert_int_equal(nr_snmp__vb_rec(r, &f, "r1", vb, 0, NULL), 0);
+    js = rec_json(r);
+    assert_string_equal(js, json);
     free(js);
+    tx = rec_text(r);
+    assert_string_equal(tx, text);
+    free(tx);
+
+    assert_int_equal(nr_rec__reset(r, "another-host"), 0);
+    assert_int_equal(nr_snmp__vb_rec(r, &f, "another-host", other, 0, " x"),
+                     0);
+    assert_int_equal(nr_rec__reset(r, "r1"), 0);
+    assert_int_equal(nr_snmp__vb_rec(r, &f, "r1", vb, 0, NULL), 0);
+    js = rec_json(r);
+    assert_string_equal(js, json);
+    free(js);
+    assert_int_equal(nr_rec__reset(r, "r1"), 0);
+    assert_int_equal(nr_snmp__vb_rec(r, &f, "r1", vb, NR_SNMP_TEXT_ONLY,
+                                     NULL), 0);
+    tx = rec_text(r);
+    assert_string_equal(tx, text);
+    free(tx);
+
+    nr_snmp__fmt_dispose(&f);
     nr_rec_free(r);
+    snmp_free_var(other);
     snmp_free_var(vb);
 }
 
