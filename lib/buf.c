@@ -44,7 +44,9 @@ int nr_buf_reserve(struct nr_buf *b, size_t n)
 
 int nr_buf_add(struct nr_buf *b, const void *p, size_t n)
 {
-    if (reserve(b, n) != 0) {
+    /* Room already there (the usual case for a reused buffer): skip the
+     * growth checks.  len never exceeds max, nor len + 1 cap. */
+    if ((b->cap - b->len <= n || b->max - b->len < n) && reserve(b, n) != 0) {
         return -1;
     }
     if (n > 0) {
@@ -62,7 +64,12 @@ int nr_buf_adds(struct nr_buf *b, const char *s)
 
 int nr_buf_addc(struct nr_buf *b, char c)
 {
-    return nr_buf_add(b, &c, 1);
+    if ((b->cap - b->len <= 1 || b->max == b->len) && reserve(b, 1) != 0) {
+        return -1;
+    }
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+    return 0;
 }
 
 int nr_buf_vprintf(struct nr_buf *b, const char *fmt, va_list ap)
