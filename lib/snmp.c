@@ -946,6 +946,16 @@ static struct timer heap_pop(struct run *r)
     return top;
 }
 
+/* The timer still guards the request in flight: not answered, not sent
+ * again since (a newer timer then), the job not closed. */
+static int timer_live(const struct timer *tm)
+{
+    const struct job *j = tm->j;
+
+    return j->state != J_DONE && j->outstanding && j->seq == tm->seq &&
+           j->sess != NULL;
+}
+
 static void samples_free(struct samples *s)
 {
     for (size_t i = 0; i < s->cap; i++) {
@@ -1875,6 +1885,12 @@ static void run_round(struct run *r, struct job **jobs, size_t n, int maxjobs)
         if (nact == 0) {
             continue;
         }
+        /* An answered request leaves its timer in the heap (which has no
+         * cheap delete): drop those from the top, or each would end a
+         * wait, one wake-up per request for nothing. */
+        while (r->nheap > 0 && !timer_live(&r->heap[0])) {
+            heap_pop(r);
+        }
         now = now_us();
         if (r->nheap > 0) {
             int64_t d = (r->heap[0].at - now + 999) / 1000;
@@ -1917,8 +1933,7 @@ static void run_round(struct run *r, struct job **jobs, size_t n, int maxjobs)
             struct timer tm = heap_pop(r);
             struct job *j = tm.j;
 
-            if (j->state != J_DONE && j->outstanding && j->seq == tm.seq &&
-                j->sess != NULL) {
+            if (timer_live(&tm)) {
                 snmp_sess_timeout(j->sess);
                 if (j->outstanding && j->seq == tm.seq &&
                     heap_push(r, now + 5000, j) != 0) {
