@@ -1494,14 +1494,17 @@ static void on_walk(struct job *j, netsnmp_pdu *pdu)
     }
     for (netsnmp_variable_list *vb = pdu->variables; vb != NULL && !done;
          vb = vb->next_variable) {
+        /* Past the root: done.  Under it, both OIDs share the root, so
+         * only what follows it decides their order (cur starts at the
+         * root and stays under it). */
         if (vb->type == SNMP_ENDOFMIBVIEW ||
             vb->name_length < a->len ||
-            snmp_oid_compare(vb->name, a->len, a->num, a->len) != 0) {
+            memcmp(vb->name, a->num, a->len * sizeof(oid)) != 0) {
             done = 1;
             break;
         }
-        if (snmp_oid_compare(vb->name, vb->name_length, j->cur,
-                             j->curlen) <= 0) {
+        if (snmp_oid_compare(vb->name + a->len, vb->name_length - a->len,
+                             j->cur + a->len, j->curlen - a->len) <= 0) {
             struct nr_buf x = NR_BUF_INIT(4096), y = NR_BUF_INIT(4096);
 
             nr_snmp__oid_str(&x, vb->name, vb->name_length);
