@@ -230,6 +230,11 @@ NR_API int nr_out_new(struct nr_out **out, FILE *fp, enum nr_out_format fmt,
  * closed pipe is NR_ERR_IO with errno EPIPE: the reader left. */
 NR_API int nr_out_write(struct nr_out *o, const struct nr_rec *r,
                         struct nr_err *err);
+/* each 1 (the default): fp is flushed after every record, so a reader
+ * sees it at once.  0: records wait in fp's buffer until it fills or the
+ * caller flushes fp, as a tool writing a million records wants.  Call
+ * before the first write. */
+NR_API void nr_out_set_flush(struct nr_out *o, int each);
 /* Close the JSON list (and flush).  Call once, after the last write. */
 NR_API int nr_out_finish(struct nr_out *o, struct nr_err *err);
 NR_API void nr_out_free(struct nr_out *o);

@@ -34,6 +34,7 @@ struct nr_out {
     size_t written;
     int header_done;
     int finished;
+    int batch;              /* the caller flushes fp, not each record */
     pthread_mutex_t lock;
 };
 
@@ -348,6 +349,11 @@ oom:
     return -1;
 }
 
+void nr_out_set_flush(struct nr_out *o, int each)
+{
+    o->batch = !each;
+}
+
 void nr_out_free(struct nr_out *o)
 {
     if (o == NULL) {
@@ -466,7 +472,8 @@ out:
 static int put(struct nr_out *o, const char *s, size_t len,
                struct nr_err *err)
 {
-    if ((len > 0 && fwrite(s, 1, len, o->fp) != len) || fflush(o->fp) != 0) {
+    if ((len > 0 && fwrite(s, 1, len, o->fp) != len) ||
+        (!o->batch && fflush(o->fp) != 0)) {
         int e = errno;
 
         nr_err_set(err, NR_ERR_IO, "output", "write: %s", strerror(e));
@@ -557,6 +564,7 @@ int nr_out_finish(struct nr_out *o, struct nr_err *err)
     pthread_mutex_lock(&o->lock);
     if (!o->finished) {
         o->finished = 1;
+        o->batch = 0;       /* the last put flushes, whoever flushed before */
         if (o->fmt == NR_OUT_JSON) {
             rc = o->written == 0 ? put(o, "[]\n", 3, err)
                                  : put(o, "\n]\n", 3, err);

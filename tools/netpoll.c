@@ -1,6 +1,5 @@
 /* netpoll — SNMP get / walk / table / set across an inventory or ad hoc
  * targets, and counter rates over repeated polls. */
-#define _GNU_SOURCE   /* fopencookie */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -78,55 +77,12 @@ static void on_warning(void *payload, const char *msg)
 struct sink {
     struct nr_out *out;
     int epipe;
-    char *buf;          /* records waiting for the next pause */
-    size_t len, cap;
 };
 
-/* The writer flushes after every record; a fleet walk makes a million of
- * them.  Its FILE writes into this buffer instead, which goes out when
- * it is large or the engine is about to wait for agents. */
-static int sink_flush(struct sink *s)
-{
-    size_t off = 0;
-
-    while (off < s->len) {
-        size_t n = fwrite(s->buf + off, 1, s->len - off, stdout);
-
-        if (n == 0) {
-            return -1;
-        }
-        off += n;
-    }
-    s->len = 0;
-    return fflush(stdout) == 0 ? 0 : -1;
-}
-
-static ssize_t sink_write(void *cookie, const char *data, size_t n)
-{
-    struct sink *s = cookie;
-
-    if (s->len + n > s->cap) {
-        size_t nc = s->cap ? s->cap : 1 << 18;
-        char *nb;
-
-        while (nc < s->len + n) {
-            nc *= 2;
-        }
-        nb = realloc(s->buf, nc);
-        if (nb == NULL) {
-            errno = ENOMEM;
-            return -1;
-        }
-        s->buf = nb;
-        s->cap = nc;
-    }
-    memcpy(s->buf + s->len, data, n);
-    s->len += n;
-    if (s->len >= (1u << 18) && sink_flush(s) != 0) {
-        return -1;
-    }
-    return (ssize_t)n;
-}
+/* A fleet walk makes a million records: they wait in stdout's buffer,
+ * which goes out when full or when the engine is about to wait for
+ * agents, not one write(2) each. */
+static char outbuf[1 << 18];
 
 static int on_record(void *payload, const struct nr_rec *rec,
                      struct nr_err *err)
@@ -134,7 +90,7 @@ static int on_record(void *payload, const struct nr_rec *rec,
     struct sink *s = payload;
 
     if (rec == NULL) {
-        if (s->len > 0 && sink_flush(s) != 0) {
+        if (fflush(stdout) != 0) {
             if (errno == EPIPE) {
                 s->epipe = 1;
             }
@@ -221,8 +177,7 @@ int main(int argc, char **argv)
     char *hosttext = NULL;
     char **cols = NULL;
     size_t ncols = 0;
-    struct sink sink = { NULL, 0, NULL, 0, 0 };
-    FILE *outfp = NULL;
+    struct sink sink = { NULL, 0 };
     struct nr_err err = NR_ERR_INIT;
     char ebuf[800];
     const char *cmd;
@@ -419,21 +374,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "netpoll: out of memory\n");
         goto out;
     }
-    {
-        cookie_io_functions_t io = { NULL, sink_write, NULL, NULL };
-
-        outfp = fopencookie(&sink, "w", io);
-        if (outfp == NULL) {
-            fprintf(stderr, "netpoll: out of memory\n");
-            goto out;
-        }
-    }
+    setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));   /* nothing out yet */
     if (nr_snmp_columns(&cols, &ncols, &req, &err) != 0 ||
-        nr_out_new(&sink.out, outfp, fmt, (const char *const *)cols, ncols,
+        nr_out_new(&sink.out, stdout, fmt, (const char *const *)cols, ncols,
                    &err) != 0) {
         fprintf(stderr, "netpoll: %s\n", nr_err_str(&err, ebuf, sizeof(ebuf)));
         goto out;
     }
+    nr_out_set_flush(sink.out, 0);   /* on_record(NULL) flushes */
     for (size_t i = 0; i < naddrs; i++) {
         if (nr_snmp_target_new(&targets[ntargets], addrs[i], addrs[i], &conf,
                                &err) != 0) {
@@ -491,20 +439,13 @@ int main(int argc, char **argv)
         rc = sink.epipe ? 1 : 2;
         goto out;
     }
-    if (nr_out_finish(sink.out, &err) != 0 || sink_flush(&sink) != 0) {
+    if (nr_out_finish(sink.out, &err) != 0) {
         rc = 1;
         goto out;
     }
     rc = nfailed + nbad > 0 ? 1 : 0;
 out:
     nr_out_free(sink.out);
-    if (outfp != NULL) {
-        fclose(outfp);    /* into sink: flushed below */
-    }
-    if (sink.len > 0 && !sink.epipe) {
-        sink_flush(&sink);
-    }
-    free(sink.buf);
     free(cols);
     for (size_t i = 0; targets != NULL && i < ntargets; i++) {
         nr_snmp_target_free(targets[i]);

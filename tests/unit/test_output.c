@@ -71,6 +71,38 @@ static void jsonl_one_compact_object_per_line(void **state)
     nr_rec_free(r[1]);
 }
 
+/* Each record is flushed as written (a reader sees it at once), unless
+ * the caller takes flushing over: then only finish flushes. */
+static void flush_each_record_or_at_finish(void **state)
+{
+    struct nr_rec *r = sample_ok();
+    struct nr_err err = NR_ERR_INIT;
+
+    (void)state;
+    for (int each = 1; each >= 0; each--) {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *fp = open_memstream(&text, &len);
+        struct nr_out *o = NULL;
+
+        assert_non_null(fp);
+        assert_nr_ok(nr_out_new(&o, fp, NR_OUT_JSONL, NULL, 0, &err), &err);
+        nr_out_set_flush(o, each);
+        assert_nr_ok(nr_out_write(o, r, &err), &err);
+        if (each) {
+            assert_true(len > 0);
+        } else {
+            assert_int_equal(len, 0);
+        }
+        assert_nr_ok(nr_out_finish(o, &err), &err);
+        assert_true(len > 0 && text[len - 1] == '\n');
+        nr_out_free(o);
+        fclose(fp);
+        free(text);
+    }
+    nr_rec_free(r);
+}
+
 static void json_is_a_list_even_when_empty(void **state)
 {
     struct nr_rec *r[1] = { sample_err() };
@@ -214,6 +246,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(jsonl_one_compact_object_per_line),
         cmocka_unit_test(json_is_a_list_even_when_empty),
+        cmocka_unit_test(flush_each_record_or_at_finish),
         cmocka_unit_test(csv_quotes_and_reaches_into_objects),
         cmocka_unit_test(text_uses_the_tools_rendering),
         cmocka_unit_test(invalid_utf8_becomes_replacement),
