@@ -1122,7 +1122,7 @@ static int emit_vb(struct job *j, const netsnmp_variable_list *vb)
     int rc = -1;
 
     if (r->req->op == NR_SNMP_TABLE) {
-        netsnmp_variable_list *c;
+        netsnmp_variable_list one, *c;
 
         if (j->ntvb == j->captvb) {
             size_t nc = j->captvb ? j->captvb * 2 : 64;
@@ -1134,7 +1134,12 @@ static int emit_vb(struct job *j, const netsnmp_variable_list *vb)
             j->tvb = nv;
             j->captvb = nc;
         }
-        c = snmp_clone_varbind((netsnmp_variable_list *)vb);
+        /* snmp_clone_varbind copies the list from vb on: this one only
+         * (the rest of the PDU comes here one by one, and snmp_free_var
+         * would free only the first of the copies) */
+        one = *vb;
+        one.next_variable = NULL;
+        c = snmp_clone_varbind(&one);
         if (c == NULL) {
             goto oom;
         }
