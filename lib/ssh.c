@@ -94,18 +94,31 @@ static int64_t left_ms(int64_t deadline)
  * scheduler, so one thread serves many sessions (fiber.h).  The wait is
  * capped so the stop flag and the deadline are checked often.  Returns
  * -1 when the deadline passed or the run was stopped. */
-static int pend(ssh_session s, const struct nr_ssh_opts *o, int64_t deadline)
+static int stopped(const struct nr_ssh_opts *o)
 {
-    int64_t l = left_ms(deadline);
+    return o->stop != NULL && *o->stop;
+}
+
+/* Wait up to ms for the session's socket: readable, or writable while
+ * libssh has output queued. */
+static void wait_socket(ssh_session s, int64_t ms)
+{
     short ev = POLLIN;
 
-    if (l == 0 || (o->stop != NULL && *o->stop)) {
-        return -1;
-    }
     if (ssh_get_poll_flags(s) & SSH_WRITE_PENDING) {
         ev |= POLLOUT;
     }
-    (void)nr_fiber__wait(ssh_get_fd(s), ev, (int)(l < 200 ? l : 200));
+    (void)nr_fiber__wait(ssh_get_fd(s), ev, (int)ms);
+}
+
+static int pend(ssh_session s, const struct nr_ssh_opts *o, int64_t deadline)
+{
+    int64_t l = left_ms(deadline);
+
+    if (l == 0 || stopped(o)) {
+        return -1;
+    }
+    wait_socket(s, l < 200 ? l : 200);
     return 0;
 }
 
@@ -809,7 +822,7 @@ fail:
                "auth", "%s", ssh_get_error(s));
     return -1;
 again:
-    nr_err_set(err, NR_ERR_TIMEOUT, "auth", "%s", o->stop != NULL && *o->stop
+    nr_err_set(err, NR_ERR_TIMEOUT, "auth", "%s", stopped(o)
                ? "interrupted" : "no answer before the deadline");
     return -1;
 }
@@ -1214,7 +1227,7 @@ static int resolve(struct addrinfo **out, const char *host, int port,
     while (!(nr_fiber__wait(l->efd, POLLIN, (int)(left_ms(deadline) < 200
                                                ? left_ms(deadline) : 200))
              & POLLIN)) {
-        if (left_ms(deadline) == 0 || (o->stop != NULL && *o->stop)) {
+        if (left_ms(deadline) == 0 || stopped(o)) {
             nr_err_set(err, NR_ERR_TIMEOUT, "connect", "%s",
                        left_ms(deadline) == 0 ? "no answer from the name "
                        "service before the deadline" : "interrupted");
@@ -1263,7 +1276,7 @@ static int tcp_connect(int *fd_out, const char *host, int port,
             e = errno;
         }
         while (e == EINPROGRESS || e == EINTR) {
-            if (left_ms(deadline) == 0 || (o->stop != NULL && *o->stop)) {
+            if (left_ms(deadline) == 0 || stopped(o)) {
                 e = ETIMEDOUT;
                 break;
             }
@@ -1284,7 +1297,7 @@ static int tcp_connect(int *fd_out, const char *host, int port,
     if (fd < 0) {
         nr_err_set(err, e == ETIMEDOUT ? NR_ERR_TIMEOUT : NR_ERR_CONNECT,
                    "connect", "%s port %d: %s", host, port,
-                   e == ETIMEDOUT && o->stop != NULL && *o->stop
+                   e == ETIMEDOUT && stopped(o)
                    ? "interrupted" : e == ETIMEDOUT ? "no TCP connection "
                    "before the deadline" : strerror(e));
         return -1;
@@ -1419,9 +1432,8 @@ static int connect_hop(struct hop *h, const struct nr_ssh_target *t,
     ssh_set_blocking(s, 0);
     UNTIL_DONE(rc, SSH_AGAIN, ssh_connect(s), s, o, cdl);
     if (rc == SSH_AGAIN) {
-        nr_err_set(err, NR_ERR_TIMEOUT, "connect", "%s", o->stop != NULL &&
-                   *o->stop ? "interrupted" : "no SSH handshake before the "
-                   "deadline");
+        nr_err_set(err, NR_ERR_TIMEOUT, "connect", "%s", stopped(o)
+                   ? "interrupted" : "no SSH handshake before the deadline");
         return -1;
     }
     if (restore_kh) {
@@ -1568,9 +1580,9 @@ int nr_ssh__exec(struct nr_ssh *s, const char *cmd, struct nr_buf *out,
         }
     }
     if (r == SSH_AGAIN) {
-        nr_err_set(err, NR_ERR_TIMEOUT, "exec", "%s", s->o->stop != NULL &&
-                   *s->o->stop ? "interrupted" : "the command did not start "
-                   "before the deadline");
+        nr_err_set(err, NR_ERR_TIMEOUT, "exec", "%s", stopped(s->o)
+                   ? "interrupted"
+                   : "the command did not start before the deadline");
         goto out;
     }
     if (r != SSH_OK) {
@@ -1582,7 +1594,7 @@ int nr_ssh__exec(struct nr_ssh *s, const char *cmd, struct nr_buf *out,
         int64_t l = left_ms(deadline);
         int n, got = 0;
 
-        if (l == 0 || (s->o->stop != NULL && *s->o->stop)) {
+        if (l == 0 || stopped(s->o)) {
             nr_err_set(err, NR_ERR_TIMEOUT, "exec", "%s", l == 0
                        ? "no end of output before the deadline"
                        : "interrupted");
@@ -1657,8 +1669,8 @@ int nr_ssh__shell(struct nr_ssh *s, int64_t deadline, struct nr_err *err)
     }
     if (r != SSH_OK) {
         if (r == SSH_AGAIN) {
-            nr_err_set(err, NR_ERR_TIMEOUT, "shell", "%s", s->o->stop != NULL
-                       && *s->o->stop ? "interrupted" : "no shell before the "
+            nr_err_set(err, NR_ERR_TIMEOUT, "shell", "%s", stopped(s->o)
+                       ? "interrupted" : "no shell before the "
                        "deadline");
         } else {
             nr_err_set(err, NR_ERR_PROTOCOL, "shell", "cannot open a shell: "
@@ -1695,8 +1707,8 @@ int nr_ssh__write(struct nr_ssh *s, const char *data, size_t len,
         }
         off += (size_t)n;
         if (off < len && pend(last(s), s->o, deadline) != 0) {
-            nr_err_set(err, NR_ERR_TIMEOUT, "write", "%s", s->o->stop != NULL
-                       && *s->o->stop ? "interrupted" : "the device takes no "
+            nr_err_set(err, NR_ERR_TIMEOUT, "write", "%s", stopped(s->o)
+                       ? "interrupted" : "the device takes no "
                        "input");
             return -1;
         }
@@ -1726,9 +1738,7 @@ long nr_ssh__read(struct nr_ssh *s, char *buf, size_t cap, int timeout_ms,
             return 0;
         }
         maybe_keepalive(s);
-        (void)nr_fiber__wait(ssh_get_fd(last(s)), POLLIN |
-                             ((ssh_get_poll_flags(last(s)) & SSH_WRITE_PENDING)
-                              ? POLLOUT : 0), (int)l);
+        wait_socket(last(s), l);
     }
     if (n > 0) {
         s->last_io = nr_now_ms();
