@@ -780,12 +780,17 @@ int nr_run(struct nr_inventory *inv, const char *const *names, size_t n,
         nr_err_set(err, NR_ERR_LIMIT, NULL, "out of memory");
         goto out;
     }
-    r.config_may_jump = nr_ssh__config_mentions(o->ssh_config, "proxy");
+    {
+        static const char *const words[] = { "proxy", "hostkeyalgorithms" };
+        unsigned m = nr_ssh__config_mentions(o->ssh_config, words, 2);
+
+        r.config_may_jump = (m & 1) != 0;
+        r.kh_order = (m & 2) == 0;
+    }
     if (o->host_key_policy != NR_HK_OFF) {
         r.kh = nr_ssh__kh_load(o->known_hosts);
     }
     r.keys = nr_ssh__keys_new();
-    r.kh_order = !nr_ssh__config_mentions(o->ssh_config, "hostkeyalgorithms");
     for (size_t i = 0; i < n; i++) {
         struct prep *pr = &r.prep[i];
 

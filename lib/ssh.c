@@ -1046,22 +1046,22 @@ static void set_ssh_dir(ssh_session s)
 
 /* Could the ssh_config file `path` (and what it includes) set a
  * ProxyJump or ProxyCommand?  A text scan that errs towards yes. */
-static int mentions(const char *path, const char *base, const char *word,
-                    int depth)
+static unsigned mentions(const char *path, const char *base,
+                         const char *const *words, size_t n, int depth)
 {
     FILE *fp;
     char *line = NULL;
     size_t cap = 0;
-    int yes = 0;
+    unsigned all = (1u << n) - 1, yes = 0;
 
     if (depth > 16) {
-        return 1;
+        return all;
     }
     fp = fopen(path, "r");
     if (fp == NULL) {
-        return errno != ENOENT;   /* libssh skips a missing file */
+        return errno != ENOENT ? all : 0;   /* libssh skips a missing file */
     }
-    while (!yes && getline(&line, &cap, fp) > 0) {
+    while (yes != all && getline(&line, &cap, fp) > 0) {
         char *p = line, *save = NULL, *tok;
 
         while (isspace((unsigned char)*p)) {
@@ -1070,12 +1070,16 @@ static int mentions(const char *path, const char *base, const char *word,
         if (*p == '#') {
             continue;
         }
-        if (strcasestr(p, word) != NULL) {
-            yes = 1;
-        } else if (strncasecmp(p, "include", 7) == 0 &&
+        for (size_t i = 0; i < n; i++) {
+            if (strcasestr(p, words[i]) != NULL) {
+                yes |= 1u << i;
+            }
+        }
+        if (strncasecmp(p, "include", 7) == 0 &&
                    (isspace((unsigned char)p[7]) || p[7] == '=')) {
             for (tok = strtok_r(p + 8, " \t\r\n=\"", &save);
-                 !yes && tok != NULL; tok = strtok_r(NULL, " \t\r\n=\"", &save)) {
+                 yes != all && tok != NULL;
+                 tok = strtok_r(NULL, " \t\r\n=\"", &save)) {
                 char pat[8300];
                 glob_t g;
 
@@ -1087,9 +1091,9 @@ static int mentions(const char *path, const char *base, const char *word,
                     snprintf(pat, sizeof(pat), "%s/%s", base, tok);
                 }
                 if (glob(pat, 0, NULL, &g) == 0) {
-                    for (size_t i = 0; !yes && i < g.gl_pathc; i++) {
-                        yes = mentions(g.gl_pathv[i], base, word,
-                                       depth + 1);
+                    for (size_t i = 0; yes != all && i < g.gl_pathc; i++) {
+                        yes |= mentions(g.gl_pathv[i], base, words, n,
+                                        depth + 1);
                     }
                     globfree(&g);
                 }
@@ -1101,18 +1105,22 @@ static int mentions(const char *path, const char *base, const char *word,
     return yes;
 }
 
-int nr_ssh__config_mentions(const char *config, const char *word)
+unsigned nr_ssh__config_mentions(const char *config,
+                                 const char *const *words, size_t n)
 {
     char user[4200];
 
     pthread_once(&ssh_dir_once, find_ssh_dir);
     if (config != NULL) {
-        return strcmp(config, "none") != 0 &&
-               mentions(config, ssh_dir, word, 0);
+        return strcmp(config, "none") == 0
+               ? 0 : mentions(config, ssh_dir, words, n, 0);
     }
     snprintf(user, sizeof(user), "%s/config", ssh_dir);
-    return ssh_dir[0] == '\0' || mentions(user, ssh_dir, word, 0) ||
-           mentions("/etc/ssh/ssh_config", "/etc/ssh", word, 0);
+    if (ssh_dir[0] == '\0') {
+        return (1u << n) - 1;
+    }
+    return mentions(user, ssh_dir, words, n, 0) |
+           mentions("/etc/ssh/ssh_config", "/etc/ssh", words, n, 0);
 }
 
 int nr_ssh__config_jump(char **out, const char *host, const char *config)

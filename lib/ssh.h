@@ -97,10 +97,12 @@ long nr_ssh__read(struct nr_ssh *s, char *buf, size_t cap, int timeout_ms,
  * so it can be carried in-process; *out NULL when there is none.  Caller
  * frees *out. */
 int nr_ssh__config_jump(char **out, const char *host, const char *config);
-/* 0 when no ssh_config file that `config` (as in nr_ssh_opts) brings in
- * has word (any case) outside comments: with "proxy", nr_ssh__config_jump
- * need not run per host.  A scan that errs towards 1. */
-int nr_ssh__config_mentions(const char *config, const char *word);
+/* Bit i set when some ssh_config file that `config` (as in nr_ssh_opts)
+ * brings in has words[i] (any case) outside comments, n <= 32; one read
+ * of the files for all the words.  With "proxy" clear, nr_ssh__config_jump
+ * need not run per host.  A scan that errs towards set. */
+unsigned nr_ssh__config_mentions(const char *config,
+                                 const char *const *words, size_t n);
 
 /* Monotonic clock in milliseconds. */
 int64_t nr_now_ms(void);
