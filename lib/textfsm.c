@@ -84,42 +84,15 @@ void nr_tfsm__arena_dispose(struct nr_tfsm__arena *a)
 
 int nr_tfsm__slurp(struct nr_buf *b, const char *path, struct nr_err *err)
 {
-    FILE *fp = NULL;
-    char chunk[65536];
-    size_t n;
-    int rc = -1;
-
-    fp = fopen(path, "rb");
-    if (fp == NULL) {
-        nr_err_set(err, NR_ERR_IO, "load", "%s: %s", path, strerror(errno));
-        goto out;
+    if (nr_buf_read_file(b, path, "load", err) != 0) {
+        return -1;
     }
-    for (;;) {
-        n = fread(chunk, 1, sizeof(chunk), fp);
-        if (n > 0 && nr_buf_add(b, chunk, n) != 0) {
-            nr_err_set(err, errno == EMSGSIZE ? NR_ERR_LIMIT : NR_ERR_IO,
-                       "load", "%s: %s", path,
-                       errno == EMSGSIZE ? "file too large" : strerror(errno));
-            goto out;
-        }
-        if (n < sizeof(chunk)) {
-            break;
-        }
-    }
-    if (ferror(fp)) {
-        nr_err_set(err, NR_ERR_IO, "load", "%s: read error", path);
-        goto out;
-    }
+    /* An empty file still gives a string. */
     if (nr_buf_add(b, "", 0) != 0) {
-        nr_err_set(err, NR_ERR_IO, "load", "%s: out of memory", path);
-        goto out;
+        nr_err_set(err, NR_ERR_LIMIT, "load", "%s: out of memory", path);
+        return -1;
     }
-    rc = 0;
-out:
-    if (fp != NULL) {
-        fclose(fp);
-    }
-    return rc;
+    return 0;
 }
 
 /* ------------------------------------------------------------------ */

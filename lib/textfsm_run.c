@@ -266,6 +266,8 @@ struct run {
     unsigned *calls;             /* per rule, in this run */
     size_t nlines;
     struct nr_err *err;
+    struct disp **disp;          /* per state, once it has seen lines */
+    size_t *seen;                /* lines per state so far */
 };
 
 static const struct nr_tfsm__str none_str = { "None", 4 };
@@ -621,6 +623,31 @@ static int outside_alphabet(const struct nr_tfsm__filter *ru,
     return 0;
 }
 
+/* Does hay contain the literal?  glibc's memmem builds a table per
+ * call, which on device lines of a few dozen bytes costs more than the
+ * search: memchr for the first byte, then compare the rest. */
+static int has_literal(const char *hay, size_t hn, const char *lit,
+                       size_t ln)
+{
+    const char *p = hay, *last;
+
+    if (ln > hn) {
+        return 0;
+    }
+    last = hay + (hn - ln);
+    while (p <= last) {
+        p = memchr(p, (unsigned char)lit[0], (size_t)(last - p) + 1);
+        if (p == NULL) {
+            return 0;
+        }
+        if (memcmp(p + 1, lit + 1, ln - 1) == 0) {
+            return 1;
+        }
+        p++;
+    }
+    return 0;
+}
+
 int nr_tfsm__filter_rejects(const struct nr_tfsm__filter *f,
                             const struct nr_tfsm__str *line)
 {
@@ -636,9 +663,8 @@ int nr_tfsm__filter_rejects(const struct nr_tfsm__filter *f,
     if (f->has_alpha && outside_alphabet(f, line)) {
         return 1;
     }
-    return f->reqlen > 0 &&
-           (f->reqlen > line->len ||
-            memmem(line->p, line->len, f->req, f->reqlen) == NULL);
+    return f->reqlen > 0 && !has_literal(line->p, line->len, f->req,
+                                         f->reqlen);
 }
 
 /* Has the line no byte above 0x7f?  Eight at a time. */
@@ -713,6 +739,139 @@ static int try_rule(struct run *r, const struct nr_tfsm__rule *ru,
     return 1;
 }
 
+/* ------------------------------------------------------------------ */
+/* Rule dispatch                                                       */
+/* ------------------------------------------------------------------ */
+
+/* A state that sees many lines gets two tables of rule bitmaps, so that
+ * a line is offered only to the rules whose pre-checks its first bytes
+ * can pass, instead of each rule's checks running in turn (on long
+ * outputs that loop was most of the time).  by_first[c] holds the rules
+ * that a line starting with byte c (256: an empty line) may pass for
+ * the first-byte set and a prefix at the line start; by_skip[w][c] those
+ * that may pass the prefix after leading white space, given that the
+ * white space is absent (w 0) or present (w 1) and is followed by c
+ * (256: the line's end).  Both only ever drop rules that
+ * nr_tfsm__filter_rejects would drop: the full checks still run on
+ * what is left. */
+struct disp {
+    size_t nw;                   /* 64-bit words per bitmap */
+    uint64_t *by_first;          /* [257][nw] */
+    uint64_t *by_skip;           /* [2][257][nw] */
+};
+
+/* Lines a state must see before its tables pay for themselves. */
+#define DISP_AFTER 64
+#define DISP_MIN_RULES 4
+
+static int first_may(const struct nr_tfsm__filter *f, unsigned c)
+{
+    if (f->has_first &&
+        (c == 256 || !(f->first[c >> 6] & ((uint64_t)1 << (c & 63))))) {
+        return 0;
+    }
+    if (f->prefixlen > 0 && f->prefix_ws == 0) {
+        return c != 256 && (unsigned char)f->prefix[0] == c;
+    }
+    return 1;
+}
+
+/* Mirrors prefix_may_match: non-ASCII after the white space is left to
+ * PCRE2, "\s+" needs some, and the prefix must start at c. */
+static int skip_may(const struct nr_tfsm__filter *f, int ws, unsigned c)
+{
+    if (f->prefixlen == 0 || f->prefix_ws == 0) {
+        return 1;
+    }
+    if (c != 256 && c >= 0x80) {
+        return 1;
+    }
+    if (f->prefix_ws == 2 && !ws) {
+        return 0;
+    }
+    return c != 256 && (unsigned char)f->prefix[0] == c;
+}
+
+static void disp_free(struct disp *d)
+{
+    if (d != NULL) {
+        free(d->by_first);
+        free(d->by_skip);
+        free(d);
+    }
+}
+
+static struct disp *disp_build(const struct nr_tfsm__state *st)
+{
+    struct disp *d = calloc(1, sizeof(*d));
+    size_t k;
+    unsigned c;
+    int ws;
+
+    if (d == NULL) {
+        return NULL;
+    }
+    d->nw = (st->nrules + 63) / 64;
+    d->by_first = calloc(257 * d->nw, sizeof(uint64_t));
+    d->by_skip = calloc(2 * 257 * d->nw, sizeof(uint64_t));
+    if (d->by_first == NULL || d->by_skip == NULL) {
+        disp_free(d);
+        return NULL;
+    }
+    for (k = 0; k < st->nrules; k++) {
+        const struct nr_tfsm__filter *f = &st->rules[k].re->filt;
+        uint64_t bit = (uint64_t)1 << (k & 63);
+        size_t w = k >> 6;
+
+        for (c = 0; c <= 256; c++) {
+            if (first_may(f, c)) {
+                d->by_first[c * d->nw + w] |= bit;
+            }
+            for (ws = 0; ws < 2; ws++) {
+                if (skip_may(f, ws, c)) {
+                    d->by_skip[((size_t)ws * 257 + c) * d->nw + w] |= bit;
+                }
+            }
+        }
+    }
+    return d;
+}
+
+/* The two bitmaps that apply to line. */
+static void disp_rows(const struct disp *d, const struct nr_tfsm__str *line,
+                      const uint64_t **a, const uint64_t **b)
+{
+    size_t i = 0;
+    unsigned c0 = line->len > 0 ? (unsigned char)line->p[0] : 256, cw;
+
+    while (i < line->len && ascii_space((unsigned char)line->p[i])) {
+        i++;
+    }
+    cw = i < line->len ? (unsigned char)line->p[i] : 256;
+    *a = d->by_first + (size_t)c0 * d->nw;
+    *b = d->by_skip + ((size_t)(i > 0) * 257 + cw) * d->nw;
+}
+
+/* The first rule at or after k that both bitmaps allow, or n. */
+static size_t disp_next(const struct disp *d, const uint64_t *a,
+                        const uint64_t *b, size_t k, size_t n)
+{
+    size_t w = k >> 6;
+    uint64_t m;
+
+    if (k >= n) {
+        return n;
+    }
+    m = a[w] & b[w] & (~(uint64_t)0 << (k & 63));
+    while (m == 0) {
+        if (++w >= d->nw) {
+            return n;
+        }
+        m = a[w] & b[w];
+    }
+    return (w << 6) + (size_t)__builtin_ctzll(m);
+}
+
 static int run_lines(struct run *r, const struct nr_tfsm__str *lines,
                      size_t nlines)
 {
@@ -724,8 +883,21 @@ static int run_lines(struct run *r, const struct nr_tfsm__str *lines,
 
     for (li = 0; li < nlines; li++) {
         const struct nr_tfsm__state *st = &t->states[cur];
+        const struct disp *d = r->disp[cur];
+        const uint64_t *da = NULL, *db = NULL;
+
         r->ascii = -1;
-        for (k = 0; k < st->nrules; k++) {
+        if (d == NULL && ++r->seen[cur] == DISP_AFTER &&
+            st->nrules >= DISP_MIN_RULES) {
+            /* Out of memory here only costs speed. */
+            d = r->disp[cur] = disp_build(st);
+        }
+        if (d != NULL) {
+            disp_rows(d, &lines[li], &da, &db);
+        }
+        for (k = d != NULL ? disp_next(d, da, db, 0, st->nrules) : 0;
+             k < st->nrules;
+             k = d != NULL ? disp_next(d, da, db, k + 1, st->nrules) : k + 1) {
             const struct nr_tfsm__rule *ru = &st->rules[k];
             m = try_rule(r, ru, &lines[li], li + 1);
             if (m < 0) {
@@ -789,12 +961,15 @@ static int run_one(struct table *tab, struct nr_tfsm__arena *arena,
     tab->ncols = t->nvalues;
     r.v = calloc(t->nvalues ? t->nvalues : 1, sizeof(*r.v));
     r.calls = calloc(t->nrules + 1, sizeof(*r.calls));
+    r.disp = calloc(t->nstates + 1, sizeof(*r.disp));
+    r.seen = calloc(t->nstates + 1, sizeof(*r.seen));
     r.nlines = nlines;
     r.md = nr_tfsm__md_get(t->max_groups + 1);
     r.mc = pcre2_match_context_create(NULL);
     /* No JIT stack of our own: the default one suffices for sane
      * patterns, and a match that outgrows it reruns interpreted. */
-    if (r.v == NULL || r.calls == NULL || r.md == NULL || r.mc == NULL) {
+    if (r.v == NULL || r.calls == NULL || r.disp == NULL || r.seen == NULL ||
+        r.md == NULL || r.mc == NULL) {
         oom(&r);
         goto out;
     }
@@ -807,6 +982,11 @@ out:
     }
     free(r.v);
     free(r.calls);
+    for (i = 0; r.disp != NULL && i < t->nstates; i++) {
+        disp_free(r.disp[i]);
+    }
+    free(r.disp);
+    free(r.seen);
     nr_tfsm__md_put(r.md);
     pcre2_match_context_free(r.mc);
     return rc;

@@ -286,6 +286,80 @@ static void unicode_classes_on_hot_rules(void **state)
     nr_buf_dispose(&in);
 }
 
+/* A state that sees many lines offers each line only to the rules its
+ * first bytes allow (textfsm_run.c, "Rule dispatch").  Every rule here
+ * continues, so a record shows every rule that matched its line; the
+ * block repeated far past the point where the tables are built must
+ * give the records the block gives alone, line for line.  The block
+ * has what the tables must not get wrong: empty and blank lines, "\s+"
+ * and "\s*" before a prefix, a prefix at the line start, Unicode white
+ * space (no-break space, em space) that PCRE2 must still be asked
+ * about, and rules with no prefix at all. */
+static void dispatch_agrees_with_every_rule(void **state)
+{
+    const char *tpl =
+        "Value A (.*)\nValue B (.*)\nValue C (.*)\nValue D (\\S+)\n"
+        "Value E (.*)\nValue F (.*)\nValue G (\\s*)\nValue L (.*)\n\n"
+        "Start\n"
+        "  ^\\s+alpha${A} -> Continue\n"
+        "  ^\\s*beta${B} -> Continue\n"
+        "  ^gamma${C} -> Continue\n"
+        "  ^\\s+${D}\\s+delta -> Continue\n"
+        "  ^.*?eps${E} -> Continue\n"
+        "  ^[xy]+${F} -> Continue\n"
+        "  ^${G}$$ -> Continue\n"
+        "  ^${L} -> Record\n";
+    static const char block[] =
+        "  alpha1\n\talpha2\nalpha3\nbeta4\n   beta5\ngamma6\n gamma7\n"
+        "  foo delta\nx eps8\nxyeps9\n\n   \n"
+        "\xc2\xa0" "alpha10\n\xc2\xa0\xc2\xa0" "beta11\n"
+        "  \xc2\xa0" "alpha12\n\xe2\x80\x83" "gamma13\n";
+    struct nr_err err = NR_ERR_INIT;
+    struct nr_tfsm *fsm = NULL;
+    struct nr_tfsm_records *one = NULL, *many = NULL;
+    struct nr_buf in = NR_BUF_INIT(1 << 20);
+    size_t i, c, n1, n2, l1, l2, reps = 40;
+    const char *v1, *v2;
+
+    (void)state;
+    for (i = 0; i < reps; i++) {
+        assert_int_equal(nr_buf_adds(&in, block), 0);
+    }
+    assert_nr_ok(nr_tfsm_load_text(&fsm, "t.textfsm", tpl, strlen(tpl), &err),
+                 &err);
+    assert_nr_ok(nr_tfsm_parse(&one, fsm, block, strlen(block), &err), &err);
+    assert_nr_ok(nr_tfsm_parse(&many, fsm, in.data, in.len, &err), &err);
+    n1 = nr_tfsm_records_nrows(one);
+    n2 = nr_tfsm_records_nrows(many);
+    assert_int_equal(n2, n1 * reps);
+    for (i = 0; i < n2; i++) {
+        for (c = 0; c < nr_tfsm_records_ncols(one); c++) {
+            v1 = nr_tfsm_records_get(one, i % n1, c, 0, &l1);
+            v2 = nr_tfsm_records_get(many, i, c, 0, &l2);
+            if (l1 != l2 || memcmp(v1, v2, l1) != 0) {
+                fail_msg("record %zu column %zu: '%.*s' != '%.*s'", i, c,
+                         (int)l2, v2, (int)l1, v1);
+            }
+        }
+    }
+    /* And the block itself as Python's re would match it: \s takes the
+     * no-break space, so alpha10 and beta11 match, gamma13 does not. */
+    v1 = nr_tfsm_records_get(one, 12, 0, 0, &l1);
+    assert_int_equal(l1, 2);
+    assert_memory_equal(v1, "10", 2);
+    v1 = nr_tfsm_records_get(one, 13, 1, 0, &l1);
+    assert_int_equal(l1, 2);
+    assert_memory_equal(v1, "11", 2);
+    v1 = nr_tfsm_records_get(one, 15, 2, 0, &l1);
+    assert_int_equal(l1, 0);
+    v1 = nr_tfsm_records_get(one, 2, 0, 0, &l1);
+    assert_int_equal(l1, 0);
+    nr_tfsm_records_free(one);
+    nr_tfsm_records_free(many);
+    nr_tfsm_free(fsm);
+    nr_buf_dispose(&in);
+}
+
 /* In place, the records point into valid input, and into a cleaned
  * copy of input that is not valid UTF-8. */
 static void parse_in_place(void **state)
@@ -620,6 +694,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(records_on_record),
+        cmocka_unit_test(dispatch_agrees_with_every_rule),
         cmocka_unit_test(prefilter_caseless_literal),
         cmocka_unit_test(prefilter_leading_space),
         cmocka_unit_test(prefilter_alternation_first),
