@@ -64,12 +64,13 @@ struct nr_tfsm__filter {
 struct nr_tfsm__re {
     pcre2_code *code;
     pcre2_code *_Atomic jit;
-    pcre2_code *jit_ascii;
+    pcre2_code *_Atomic jit_ascii; /* without UCP, for ASCII subjects */
     _Atomic unsigned long calls;   /* interpreted ones */
     _Atomic uint64_t timed_ns;     /* fastest of the first few */
     _Atomic uint64_t spent_ns;     /* estimated time of all of them */
-    uint64_t jit_ns;               /* estimated cost of a JIT compile */
     _Atomic int jit_state;   /* 0 not tried, 1 done, 2 failed */
+    _Atomic int ascii_state; /* the same for jit_ascii */
+    int ucp;                 /* compiled with PCRE2_UCP */
     uint32_t ngroups;        /* capture groups */
     struct nr_tfsm__filter filt;   /* as a rule, anchored at line start */
     char *key;
