@@ -467,8 +467,10 @@ static int substitute(struct reader *r, const struct nr_tfsm__tpl *t,
             return syntax(r, "unknown Value '%s' in substitution", nm);
         }
         /* The reference puts the name into the Value's first "(". */
-        if (nr_buf_printf(out, "(?P<%s>%s", t->values[i].name,
-                          t->values[i].regex + 1) != 0) {
+        if (nr_buf_add(out, "(?P<", 4) != 0 ||
+            nr_buf_adds(out, t->values[i].name) != 0 ||
+            nr_buf_addc(out, '>') != 0 ||
+            nr_buf_adds(out, t->values[i].regex + 1) != 0) {
             return syntax(r, "rule too long");
         }
         i = k + (size_t)braced;

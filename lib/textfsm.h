@@ -96,12 +96,13 @@ int nr_tfsm__re_translate(struct nr_buf *out, uint32_t *flags,
                           size_t whylen);
 /* Run re anchored on subj; returns pcre2_match's result, retrying
  * without JIT when the JIT stack is exhausted.  ahead: about how many
- * more times the caller may run re on this input (lines left), which
- * decides whether a JIT compile would pay for itself.  ascii: the caller
- * knows subj has no byte above 0x7f (0: unknown). */
+ * more times the caller may run re on this input, which decides whether
+ * a JIT compile would pay for itself; left: the lines left in it (at
+ * most this many calls follow).  ascii: the caller knows subj has no
+ * byte above 0x7f (0: unknown). */
 int nr_tfsm__re_match(struct nr_tfsm__re *re, const char *subj, size_t len,
-                      size_t ahead, int ascii, pcre2_match_data *md,
-                      pcre2_match_context *mc);
+                      size_t ahead, size_t left, int ascii,
+                      pcre2_match_data *md, pcre2_match_context *mc);
 /* The literal every match must start with (rules only), for a cheap
  * rejection before calling PCRE2; *plen 0 when there is none.  *ws is 1
  * or 2 when the literal comes after leading "\s*" or "\s+". */

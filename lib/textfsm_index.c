@@ -323,7 +323,7 @@ static int cell_matches(struct nr_tfsm__re *re, const char *s,
     if (re == NULL || s == NULL) {
         return 1;
     }
-    return nr_tfsm__re_match(re, s, strlen(s), 0, 0, md, mc) >= 0;
+    return nr_tfsm__re_match(re, s, strlen(s), 0, 0, 0, md, mc) >= 0;
 }
 
 int nr_tfsm_index_find(char **out, const struct nr_tfsm_index *idx,

@@ -262,6 +262,7 @@ struct run {
     pcre2_match_data *md;
     pcre2_match_context *mc;
     size_t ahead;                /* calls of this rule expected */
+    size_t left;                 /* lines after the current one */
     int ascii;                   /* the line is ASCII alone (-1: not known) */
     unsigned *calls;             /* per rule, in this run */
     size_t nlines;
@@ -379,8 +380,8 @@ static int nested_item(struct run *r, const struct nr_tfsm__value *val,
         goto out;
     }
     /* s lies in the line just matched, whose r->ascii is known. */
-    m = nr_tfsm__re_match(val->nested, s->p, s->len, r->ahead, r->ascii > 0,
-                          md, r->mc);
+    m = nr_tfsm__re_match(val->nested, s->p, s->len, r->ahead, r->left,
+                          r->ascii > 0, md, r->mc);
     if (m <= 0) {
         rc = 0;
         goto out;
@@ -702,11 +703,12 @@ static int try_rule(struct run *r, const struct nr_tfsm__rule *ru,
     r->ahead = r->calls[ru->id] < 8 ? 0
                : (size_t)((double)r->calls[ru->id] * (double)(r->nlines - lineno) /
                           (double)lineno);
+    r->left = r->nlines - lineno;
     if (r->ascii < 0) {
         r->ascii = all_ascii(line);
     }
-    m = nr_tfsm__re_match(ru->re, line->p, line->len, r->ahead, r->ascii,
-                          r->md, r->mc);
+    m = nr_tfsm__re_match(ru->re, line->p, line->len, r->ahead, r->left,
+                          r->ascii, r->md, r->mc);
     if (m == PCRE2_ERROR_NOMATCH) {
         return 0;
     }
