@@ -83,11 +83,12 @@ struct nr_tfsm__re {
 /* Translate Python `re` syntax into PCRE2 syntax, mapping group names
  * through nm, and compile it (anchored, UTF, UCP) through the cache.
  * named_only: only named groups capture (unless the pattern refers to a
- * group by number), for callers that read nothing else.
- * On error writes a one-line reason into why. */
+ * group by number), for callers that read nothing else.  scratch: a
+ * buffer the caller reuses over many calls (its contents are replaced),
+ * or NULL.  On error writes a one-line reason into why. */
 int nr_tfsm__re_get(struct nr_tfsm__re **out, const char *pat, size_t len,
-                    struct nr_tfsm__names *nm, int named_only, char *why,
-                    size_t whylen);
+                    struct nr_tfsm__names *nm, int named_only,
+                    struct nr_buf *scratch, char *why, size_t whylen);
 void nr_tfsm__re_put(struct nr_tfsm__re *re);
 /* The translation alone (for tests): 0 or -1 with why filled. */
 int nr_tfsm__re_translate(struct nr_buf *out, uint32_t *flags,

@@ -179,7 +179,7 @@ static int add_row(struct nr_tfsm_index *idx, const char **f,
         }
         nr_tfsm__names_dispose(&nm);
         if (nr_tfsm__re_get(&r->re[j], nr_buf_str(&pat), pat.len, &nm, 1,
-                            why, sizeof(why)) != 0) {
+                            NULL, why, sizeof(why)) != 0) {
             nr_err_set(err, NR_ERR_USAGE, "index", "%s:%u: %s: %s",
                        idx->file, line, idx->cols[j], why);
             goto out;

@@ -822,10 +822,11 @@ fail:
 }
 
 int nr_tfsm__re_get(struct nr_tfsm__re **out, const char *pat, size_t len,
-                    struct nr_tfsm__names *nm, int named_only, char *why,
-                    size_t whylen)
+                    struct nr_tfsm__names *nm, int named_only,
+                    struct nr_buf *scratch, char *why, size_t whylen)
 {
-    struct nr_buf b = NR_BUF_INIT((size_t)16 << 20);
+    struct nr_buf own = NR_BUF_INIT((size_t)16 << 20);
+    struct nr_buf *bp = scratch != NULL ? scratch : &own;
     struct nr_tfsm__re *e = NULL;
     uint32_t flags = 0;
     size_t patlen;
@@ -837,7 +838,8 @@ int nr_tfsm__re_get(struct nr_tfsm__re **out, const char *pat, size_t len,
 
     *out = NULL;
     nm->numref = 0;
-    if (nr_tfsm__re_translate(&b, &flags, pat, len, nm, why, whylen) != 0) {
+    nr_buf_reset(bp);
+    if (nr_tfsm__re_translate(bp, &flags, pat, len, nm, why, whylen) != 0) {
         nm->numref |= numref;
         goto out;
     }
@@ -848,8 +850,8 @@ int nr_tfsm__re_get(struct nr_tfsm__re **out, const char *pat, size_t len,
         flags |= PCRE2_NO_AUTO_CAPTURE;
     }
     nm->numref |= numref;
-    patlen = b.len;
-    if (nr_buf_add(&b, &flags, sizeof(flags)) != 0) {
+    patlen = bp->len;
+    if (nr_buf_add(bp, &flags, sizeof(flags)) != 0) {
         snprintf(why, whylen, "pattern too large");
         goto out;
     }
@@ -861,16 +863,16 @@ int nr_tfsm__re_get(struct nr_tfsm__re **out, const char *pat, size_t len,
             goto out;
         }
     }
-    hash = hash_key(b.data, b.len);
+    hash = hash_key(bp->data, bp->len);
     h = hash & (cache_size - 1);
     for (e = cache_tab[h]; e != NULL; e = e->next) {
-        if (e->hash == hash && e->keylen == b.len &&
-            memcmp(e->key, b.data, b.len) == 0) {
+        if (e->hash == hash && e->keylen == bp->len &&
+            memcmp(e->key, bp->data, bp->len) == 0) {
             break;
         }
     }
     if (e == NULL) {
-        e = re_compile(b.data, patlen, b.len, flags, why, whylen);
+        e = re_compile(bp->data, patlen, bp->len, flags, why, whylen);
         if (e == NULL) {
             goto out;
         }
@@ -887,7 +889,7 @@ out:
     if (locked) {
         pthread_mutex_unlock(&cache_lock);
     }
-    nr_buf_dispose(&b);
+    nr_buf_dispose(&own);
     return rc;
 }
 
