@@ -911,6 +911,11 @@ struct run {
      * run: the callback only borrows a record for the call. */
     struct nr_rec *vbrec;
     struct nr_snmp_fmt fmt;
+    /* Lanes of finished walks, their held buffers grown: the next job
+     * takes them instead of growing new ones (a realloc and fresh pages
+     * for every held table of every agent). */
+    struct lane **spare;
+    size_t nspare, capspare;
 };
 
 static int64_t now_us(void)
@@ -1475,6 +1480,9 @@ static void start_walk(struct job *j)
 {
     struct run *r = j->run;
 
+    if (j->lanes == NULL && r->nspare > 0) {
+        j->lanes = r->spare[--r->nspare];
+    }
     if (j->lanes == NULL) {
         j->lanes = calloc(r->nargs, sizeof(*j->lanes));
         if (j->lanes == NULL) {
@@ -2046,6 +2054,36 @@ static void job_start(struct job *j)
     next_step(j);
 }
 
+static void lanes_free(const struct run *r, struct lane *lanes)
+{
+    for (size_t i = 0; lanes != NULL && i < r->nargs; i++) {
+        nr_buf_dispose(&lanes[i].held);
+    }
+    free(lanes);
+}
+
+/* Keep the lanes of a closed job for the next one (the run ends up with
+ * as many as jobs ran at once), or free them. */
+static void lanes_put(struct run *r, struct lane *lanes)
+{
+    if (lanes == NULL) {
+        return;
+    }
+    if (r->nspare == r->capspare) {
+        size_t nc = r->capspare ? r->capspare * 2 : 16;
+        struct lane **nv = nc <= 4096 ? realloc(r->spare, nc * sizeof(*nv))
+                                      : NULL;
+
+        if (nv == NULL) {
+            lanes_free(r, lanes);
+            return;
+        }
+        r->spare = nv;
+        r->capspare = nc;
+    }
+    r->spare[r->nspare++] = lanes;
+}
+
 static void job_close(struct job *j)
 {
     if (j->sess != NULL) {
@@ -2059,10 +2097,7 @@ static void job_close(struct job *j)
     }
     j->ntvb = 0;
     j->outstanding = 0;
-    for (size_t i = 0; j->lanes != NULL && i < j->run->nargs; i++) {
-        nr_buf_dispose(&j->lanes[i].held);
-    }
-    free(j->lanes);
+    lanes_put(j->run, j->lanes);
     j->lanes = NULL;
 }
 
@@ -2301,6 +2336,10 @@ out:
     free(todo);
     free(r.args);
     free(r.heap);
+    for (size_t i = 0; i < r.nspare; i++) {
+        lanes_free(&r, r.spare[i]);
+    }
+    free(r.spare);
     nr_rec_free(r.vbrec);
     nr_snmp__fmt_dispose(&r.fmt);
     if (r.fdsize > 0) {
