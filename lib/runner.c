@@ -49,6 +49,7 @@ struct cache {
 struct hostcfg {
     char *name, *addr, *user, *password, *key_file, *platform, *enable;
     char *kex, *ciphers, *macs, *hostkeys, *jump;
+    char *bind;                  /* ssh_config BindAddress (first hop) */
     int port;
 };
 
@@ -70,6 +71,7 @@ struct run {
     size_t n;
     const struct nr_run_opts *o;
     int config_may_jump;         /* some ssh_config mentions a proxy */
+    int config_may_bind;         /* ... or a BindAddress */
     struct nr_ssh_kh *kh;        /* known_hosts snapshot (owned) */
     struct nr_ssh_keys *keys;    /* key files read once (owned) */
     int kh_order;                /* see nr_ssh_opts */
@@ -207,7 +209,8 @@ static void hostcfg_dispose(struct hostcfg *h)
 {
     char **strs[] = { &h->name, &h->addr, &h->user, &h->password,
                       &h->key_file, &h->platform, &h->enable, &h->kex,
-                      &h->ciphers, &h->macs, &h->hostkeys, &h->jump };
+                      &h->ciphers, &h->macs, &h->hostkeys, &h->jump,
+                      &h->bind };
 
     for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
         if (*strs[i] != NULL) {
@@ -502,13 +505,25 @@ static int build_hops(struct run *r, struct hostcfg *hc,
         hops[i] = (struct nr_ssh_target){ j->name, j->addr, j->port,
                                           j->user, j->password, j->key_file,
                                           j->kex, j->ciphers, j->macs,
-                                          j->hostkeys };
+                                          j->hostkeys, NULL };
     }
     hops[n] = (struct nr_ssh_target){ hc->name, hc->addr, hc->port,
                                       hc->user, hc->password, hc->key_file,
                                       hc->kex, hc->ciphers, hc->macs,
-                                      hc->hostkeys };
+                                      hc->hostkeys, NULL };
     *nhops = n + 1;
+    /* Only the first hop opens a TCP connection of its own. */
+    if (r->config_may_bind) {
+        struct hostcfg *first = n > 0 ? &jcfg[0] : hc;
+
+        if (first->bind == NULL &&
+            nr_ssh__config_bind(&first->bind, first->addr,
+                                r->o->ssh_config) != 0) {
+            nr_err_set(err, NR_ERR_LIMIT, "connect", "out of memory");
+            goto out;
+        }
+        hops[0].bind = first->bind;
+    }
     rc = 0;
 out:
     free(list);
@@ -781,11 +796,13 @@ int nr_run(struct nr_inventory *inv, const char *const *names, size_t n,
         goto out;
     }
     {
-        static const char *const words[] = { "proxy", "hostkeyalgorithms" };
-        unsigned m = nr_ssh__config_mentions(o->ssh_config, words, 2);
+        static const char *const words[] = { "proxy", "hostkeyalgorithms",
+                                             "bindaddress" };
+        unsigned m = nr_ssh__config_mentions(o->ssh_config, words, 3);
 
         r.config_may_jump = (m & 1) != 0;
         r.kh_order = (m & 2) == 0;
+        r.config_may_bind = (m & 4) != 0;
     }
     if (o->host_key_policy != NR_HK_OFF) {
         r.kh = nr_ssh__kh_load(o->known_hosts);

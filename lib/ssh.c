@@ -18,6 +18,7 @@
 #include <stdatomic.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1044,6 +1045,23 @@ static void set_ssh_dir(ssh_session s)
     }
 }
 
+/* The files an Include argument names: "~/" is the user's ssh
+ * directory's parent, a relative path is under base (~/.ssh for the
+ * user's files, /etc/ssh for the system's).  0 and *g filled, or -1. */
+static int include_glob(glob_t *g, const char *tok, const char *base)
+{
+    char pat[8300];
+
+    if (strncmp(tok, "~/", 2) == 0) {
+        snprintf(pat, sizeof(pat), "%s/../%s", ssh_dir, tok + 2);
+    } else if (tok[0] == '/') {
+        snprintf(pat, sizeof(pat), "%s", tok);
+    } else {
+        snprintf(pat, sizeof(pat), "%s/%s", base, tok);
+    }
+    return glob(pat, 0, NULL, g) == 0 ? 0 : -1;
+}
+
 /* Could the ssh_config file `path` (and what it includes) set a
  * ProxyJump or ProxyCommand?  A text scan that errs towards yes. */
 static unsigned mentions(const char *path, const char *base,
@@ -1060,6 +1078,15 @@ static unsigned mentions(const char *path, const char *base,
     fp = fopen(path, "r");
     if (fp == NULL) {
         return errno != ENOENT ? all : 0;   /* libssh skips a missing file */
+    }
+    {
+        struct stat st;
+
+        /* Not a regular file (an Include of /dev/zero): no reading it. */
+        if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+            fclose(fp);
+            return all;
+        }
     }
     while (yes != all && getline(&line, &cap, fp) > 0) {
         char *p = line, *save = NULL, *tok;
@@ -1080,17 +1107,9 @@ static unsigned mentions(const char *path, const char *base,
             for (tok = strtok_r(p + 8, " \t\r\n=\"", &save);
                  yes != all && tok != NULL;
                  tok = strtok_r(NULL, " \t\r\n=\"", &save)) {
-                char pat[8300];
                 glob_t g;
 
-                if (strncmp(tok, "~/", 2) == 0) {
-                    snprintf(pat, sizeof(pat), "%s/../%s", ssh_dir, tok + 2);
-                } else if (tok[0] == '/') {
-                    snprintf(pat, sizeof(pat), "%s", tok);
-                } else {
-                    snprintf(pat, sizeof(pat), "%s/%s", base, tok);
-                }
-                if (glob(pat, 0, NULL, &g) == 0) {
+                if (include_glob(&g, tok, base) == 0) {
                     for (size_t i = 0; yes != all && i < g.gl_pathc; i++) {
                         yes |= mentions(g.gl_pathv[i], base, words, n,
                                         depth + 1);
@@ -1149,6 +1168,240 @@ int nr_ssh__config_jump(char **out, const char *host, const char *config)
     ssh_string_free_char(pc);
     ssh_free(s);
     return rc;
+}
+
+/* ---- BindAddress: libssh 0.10 parses it but cannot tell it back ---------- */
+
+/* Does s match the ssh_config pattern p ('*', '?'; host names in any
+ * case)?  One star remembered: linear, however the pattern is made. */
+static int pat_match(const char *p, const char *s)
+{
+    const char *star = NULL, *back = NULL;
+
+    while (*s != '\0') {
+        if (*p == '*') {
+            star = p++;
+            back = s;
+        } else if (*p != '\0' &&
+                   (*p == '?' || tolower((unsigned char)*p) ==
+                                     tolower((unsigned char)*s))) {
+            p++;
+            s++;
+        } else if (star != NULL) {
+            p = star + 1;
+            s = ++back;
+        } else {
+            return 0;
+        }
+    }
+    while (*p == '*') {
+        p++;
+    }
+    return *p == '\0';
+}
+
+/* A pattern list ("a*,!b c"): some pattern matches and no negated one
+ * does.  Consumes list (strtok). */
+static int list_match(char *list, const char *host)
+{
+    char *save = NULL, *tok;
+    int yes = 0;
+
+    for (tok = strtok_r(list, ", \t", &save); tok != NULL;
+         tok = strtok_r(NULL, ", \t", &save)) {
+        if (tok[0] == '!') {
+            if (pat_match(tok + 1, host)) {
+                return 0;
+            }
+        } else if (pat_match(tok, host)) {
+            yes = 1;
+        }
+    }
+    return yes;
+}
+
+/* A Match line's criteria: "all", "host"/"originalhost" LIST, each
+ * maybe negated with '!'.  Others (user, exec, canonical, final, ...)
+ * cannot be judged here: such a block is taken as not matching. */
+static int match_criteria(char *args, const char *host)
+{
+    char *save = NULL, *tok;
+    int ok = 1;
+
+    for (tok = strtok_r(args, " \t", &save); tok != NULL && ok;
+         tok = strtok_r(NULL, " \t", &save)) {
+        int neg = tok[0] == '!', r;
+
+        tok += neg;
+        if (strcasecmp(tok, "all") == 0) {
+            r = 1;
+        } else if (strcasecmp(tok, "host") == 0 ||
+                   strcasecmp(tok, "originalhost") == 0) {
+            char *list = strtok_r(NULL, " \t", &save);
+
+            r = list != NULL && list_match(list, host);
+        } else {
+            return 0;
+        }
+        ok = neg ? !r : r;
+    }
+    return ok;
+}
+
+struct bindscan {
+    const char *host;
+    char *out;                  /* first BindAddress that applies */
+    size_t outsz;
+    int active;                 /* in a Host/Match block for host */
+    int files;                  /* opened so far: Include loops end */
+    int no_include;             /* text given directly (the fuzzer) */
+};
+
+/* Files one evaluation may open: "Include *" in a directory of configs
+ * that include each other would otherwise grow without bound. */
+#define BIND_MAX_FILES 64
+
+static void bind_file(struct bindscan *b, const char *path, const char *base,
+                      int depth);
+
+static void bind_line(struct bindscan *b, char *p, const char *base,
+                      int depth)
+{
+    char *kw, *args, *end;
+
+    while (isspace((unsigned char)*p)) {
+        p++;
+    }
+    if (*p == '#' || *p == '\0') {
+        return;
+    }
+    kw = p;
+    while (*p != '\0' && !isspace((unsigned char)*p) && *p != '=') {
+        p++;
+    }
+    if (*p != '\0') {
+        *p++ = '\0';
+    }
+    while (isspace((unsigned char)*p) || *p == '=') {
+        p++;
+    }
+    args = p;
+    end = args + strlen(args);
+    while (end > args && isspace((unsigned char)end[-1])) {
+        *--end = '\0';
+    }
+    if (end - args >= 2 && args[0] == '"' && end[-1] == '"') {
+        *--end = '\0';
+        args++;
+    }
+    if (strcasecmp(kw, "host") == 0) {
+        b->active = list_match(args, b->host);
+    } else if (strcasecmp(kw, "match") == 0) {
+        b->active = match_criteria(args, b->host);
+    } else if (!b->active) {
+        return;
+    } else if (strcasecmp(kw, "include") == 0 && !b->no_include) {
+        char *save = NULL, *tok;
+
+        for (tok = strtok_r(args, " \t\"", &save); tok != NULL;
+             tok = strtok_r(NULL, " \t\"", &save)) {
+            glob_t g;
+
+            if (include_glob(&g, tok, base) == 0) {
+                for (size_t i = 0; i < g.gl_pathc; i++) {
+                    /* An included file's Host lines end at its end. */
+                    int was = b->active;
+
+                    bind_file(b, g.gl_pathv[i], base, depth + 1);
+                    b->active = was;
+                }
+                globfree(&g);
+            }
+        }
+    } else if (strcasecmp(kw, "bindaddress") == 0 && b->out[0] == '\0') {
+        /* ssh_config: the first value obtained wins. */
+        args[strcspn(args, " \t")] = '\0';
+        snprintf(b->out, b->outsz, "%s", args);
+    }
+}
+
+static void bind_file(struct bindscan *b, const char *path, const char *base,
+                      int depth)
+{
+    FILE *fp;
+    char *line = NULL;
+    size_t cap = 0;
+    struct stat st;
+
+    if (depth > 16 || ++b->files > BIND_MAX_FILES ||
+        (fp = fopen(path, "r")) == NULL) {
+        return;
+    }
+    /* Only regular files: an Include of /dev/zero must not read forever. */
+    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(fp);
+        return;
+    }
+    /* A file starts outside any Host block: everything applies. */
+    b->active = 1;
+    while (b->out[0] == '\0' && getline(&line, &cap, fp) > 0) {
+        bind_line(b, line, base, depth);
+    }
+    free(line);
+    fclose(fp);
+}
+
+int nr_ssh__config_bind_text(char **out, const char *host, const char *text,
+                             size_t len)
+{
+    char addr[256] = "", *line = malloc(len + 1);
+    struct bindscan b = { host, addr, sizeof(addr), 1, 0, 1 };
+    size_t i = 0, n;
+
+    *out = NULL;
+    if (line == NULL) {
+        return -1;
+    }
+    while (i < len && addr[0] == '\0') {
+        for (n = 0; i + n < len && text[i + n] != '\n'; n++) {
+        }
+        memcpy(line, text + i, n);
+        line[n] = '\0';
+        bind_line(&b, line, "/nonexistent", 0);
+        i += n + 1;
+    }
+    free(line);
+    if (addr[0] != '\0' && (*out = strdup(addr)) == NULL) {
+        return -1;
+    }
+    return 0;
+}
+
+int nr_ssh__config_bind(char **out, const char *host, const char *config)
+{
+    char addr[256] = "", user[4200];
+    struct bindscan b = { host, addr, sizeof(addr), 1, 0, 0 };
+
+    *out = NULL;
+    if (config != NULL && strcmp(config, "none") == 0) {
+        return 0;
+    }
+    pthread_once(&ssh_dir_once, find_ssh_dir);
+    if (config != NULL) {
+        bind_file(&b, config, ssh_dir, 0);
+    } else {
+        if (ssh_dir[0] != '\0') {
+            snprintf(user, sizeof(user), "%s/config", ssh_dir);
+            bind_file(&b, user, ssh_dir, 0);
+        }
+        if (addr[0] == '\0') {
+            bind_file(&b, "/etc/ssh/ssh_config", "/etc/ssh", 0);
+        }
+    }
+    if (addr[0] != '\0' && (*out = strdup(addr)) == NULL) {
+        return -1;
+    }
+    return 0;
 }
 
 /* ---- TCP, in our hands ---------------------------------------------------- */
@@ -1257,25 +1510,59 @@ static int resolve(struct addrinfo **out, const char *host, int port,
 /* Connect to host:port, each address in turn, without blocking the
  * thread; the socket goes to libssh (SSH_OPTIONS_FD), which closes it. */
 static int tcp_connect(int *fd_out, const char *host, int port,
-                       const struct nr_ssh_opts *o, int64_t deadline,
-                       struct nr_err *err)
+                       const char *from, const struct nr_ssh_opts *o,
+                       int64_t deadline, struct nr_err *err)
 {
-    struct addrinfo *res = NULL;
-    int fd = -1, e = 0, yes = 1;
+    struct addrinfo *res = NULL, *src = NULL;
+    int fd = -1, e = 0, yes = 1, bind_failed = 0;
 
     *fd_out = -1;
+    if (from != NULL) {
+        /* ssh_config's BindAddress: an address, not a name to look up
+         * on this thread. */
+        struct addrinfo hints;
+
+        memset(&hints, 0, sizeof(hints));
+        hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
+        hints.ai_socktype = SOCK_STREAM;
+        if (getaddrinfo(from, NULL, &hints, &src) != 0) {
+            nr_err_set(err, NR_ERR_USAGE, "connect", "ssh config "
+                       "BindAddress '%s' for %s is not an IP address", from,
+                       host);
+            return -1;
+        }
+    }
     if (resolve(&res, host, port, o, deadline, err) != 0) {
+        freeaddrinfo(src);
         return -1;
     }
     for (struct addrinfo *a = res; a != NULL && fd < 0; a = a->ai_next) {
         socklen_t el = sizeof(e);
+        const struct addrinfo *b = src;
 
+        /* Only an address of the same family can be the source. */
+        while (b != NULL && b->ai_family != a->ai_family) {
+            b = b->ai_next;
+        }
+        if (src != NULL && b == NULL) {
+            e = EAFNOSUPPORT;
+            bind_failed = 1;
+            continue;
+        }
         fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK |
                     SOCK_CLOEXEC, a->ai_protocol);
         if (fd < 0) {
             e = errno;
             continue;
         }
+        if (b != NULL && bind(fd, b->ai_addr, b->ai_addrlen) != 0) {
+            e = errno;
+            bind_failed = 1;
+            close(fd);
+            fd = -1;
+            continue;
+        }
+        bind_failed = 0;
         /* An interactive exchange of small packets: Nagle would hold
          * each one for the peer's delayed ACK, ~40 ms per turn. */
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
@@ -1302,6 +1589,16 @@ static int tcp_connect(int *fd_out, const char *host, int port,
         }
     }
     freeaddrinfo(res);
+    freeaddrinfo(src);
+    if (fd < 0 && bind_failed) {
+        /* The machine's own address is wrong, not the device: a retry
+         * would not help. */
+        nr_err_set(err, NR_ERR_USAGE, "connect", "%s port %d: from ssh "
+                   "config BindAddress %s: %s", host, port, from,
+                   e == EAFNOSUPPORT ? "not of the device address's family"
+                                     : strerror(e));
+        return -1;
+    }
     if (fd < 0) {
         nr_err_set(err, e == ETIMEDOUT ? NR_ERR_TIMEOUT : NR_ERR_CONNECT,
                    "connect", "%s port %d: %s", host, port,
@@ -1422,7 +1719,7 @@ static int connect_hop(struct hop *h, const struct nr_ssh_target *t,
 
         rc = ssh_options_get(s, SSH_OPTIONS_HOST, &host) == SSH_OK &&
              ssh_options_get_port(s, &port) == SSH_OK
-             ? tcp_connect(&fd, host, (int)port, o, cdl, err)
+             ? tcp_connect(&fd, host, (int)port, t->bind, o, cdl, err)
              : (nr_err_set(err, NR_ERR_USAGE, "connect", "no address"), -1);
         ssh_string_free_char(host);
         if (rc != 0) {

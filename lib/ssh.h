@@ -25,6 +25,7 @@ struct nr_ssh_target {
     const char *password;   /* secret; also answers keyboard-interactive */
     const char *key_file;
     const char *kex, *ciphers, *macs, *hostkeys;  /* ssh_config syntax */
+    const char *bind;       /* local address to connect from, or NULL */
 };
 
 struct nr_ssh_opts {
@@ -97,6 +98,16 @@ long nr_ssh__read(struct nr_ssh *s, char *buf, size_t cap, int timeout_ms,
  * so it can be carried in-process; *out NULL when there is none.  Caller
  * frees *out. */
 int nr_ssh__config_jump(char **out, const char *host, const char *config);
+/* The BindAddress ssh_config gives host, or *out NULL.  libssh 0.10
+ * reads it but cannot hand it back, and netrun opens the TCP connection
+ * itself.  Host blocks, Match all/host/originalhost (others are taken
+ * as not matching) and Include are followed; the first value wins.
+ * Caller frees *out; -1 out of memory. */
+int nr_ssh__config_bind(char **out, const char *host, const char *config);
+/* The same over config text given directly, Include not followed (for
+ * the fuzzer). */
+int nr_ssh__config_bind_text(char **out, const char *host, const char *text,
+                             size_t len);
 /* Bit i set when some ssh_config file that `config` (as in nr_ssh_opts)
  * brings in has words[i] (any case) outside comments, n <= 32; one read
  * of the files for all the words.  With "proxy" clear, nr_ssh__config_jump

@@ -236,6 +236,17 @@ if [ -n "$v6" ]; then
         jqall pcmd '.error.kind == "usage" and (.error.message | test("ProxyCommand"))'
 fi
 
+# ---- ssh_config BindAddress: netrun opens the socket, so it binds it ------
+printf 'Host 127.0.0.1\n    BindAddress 127.0.0.9\n' >"$T_TMP/ssh_config3"
+run bind -F "$T_TMP/ssh_config3" -l "$lx" 'echo $SSH_CLIENT'
+t_check "ssh_config BindAddress is the connection's source address" \
+    jqall bind '.ok and (.output | startswith("127.0.0.9 "))'
+# Binding fails before anything is sent: no traffic leaves loopback.
+printf 'Host 127.0.0.1\n    BindAddress 192.0.2.1\n' >"$T_TMP/ssh_config4"
+run nobind -F "$T_TMP/ssh_config4" -l "$lx" 'true'
+t_check "a BindAddress this machine lacks is a usage error naming it" \
+    jqall nobind '.error.kind == "usage" and (.error.message | test("BindAddress 192.0.2.1"))'
+
 # ---- per-host SSH algorithms (ssh_config syntax) and --show-crypto --------
 run algo -l "$good" -e ssh_ciphers=aes128-ctr -e ssh_macs=hmac-sha2-256 \
     -e 'ssh_kex=-curve25519-sha256,curve25519-sha256@libssh.org' --show-crypto 'show clock'
