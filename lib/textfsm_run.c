@@ -585,27 +585,67 @@ static int ascii_space(unsigned char c)
     return c == ' ' || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
 }
 
-/* Could the rule's literal prefix be where the line puts it?  Leading
- * white space is skipped only over ASCII; anything else leaves the
- * question to PCRE2, which knows Unicode white space. */
-static int prefix_may_match(const struct nr_tfsm__filter *ru,
-                            const struct nr_tfsm__str *line)
+/* Length of the line's leading ASCII white space: only ASCII is
+ * skipped, anything else is left to PCRE2, which knows Unicode white
+ * space. */
+static size_t lead_space(const struct nr_tfsm__str *line)
 {
     size_t i = 0;
 
-    if (ru->prefix_ws != 0) {
-        while (i < line->len && ascii_space((unsigned char)line->p[i])) {
-            i++;
-        }
-        if (i < line->len && (unsigned char)line->p[i] >= 0x80) {
-            return 1;
-        }
-        if (ru->prefix_ws == 2 && i == 0) {
-            return 0;
-        }
+    while (i < line->len && ascii_space((unsigned char)line->p[i])) {
+        i++;
     }
-    return ru->prefixlen <= line->len - i &&
-           memcmp(ru->prefix, line->p + i, ru->prefixlen) == 0;
+    return i;
+}
+
+/* The checks that look at one byte, shared by nr_tfsm__filter_rejects
+ * and the dispatch tables built from them, so the two cannot part.
+ * first_may: may a line starting with byte c (256: an empty line) pass
+ * the first-byte set and a prefix at the line start? */
+static int first_may(const struct nr_tfsm__filter *f, unsigned c)
+{
+    if (f->has_first &&
+        (c == 256 || !(f->first[c >> 6] & ((uint64_t)1 << (c & 63))))) {
+        return 0;
+    }
+    if (f->prefixlen > 0 && f->prefix_ws == 0) {
+        return c != 256 && (unsigned char)f->prefix[0] == c;
+    }
+    return 1;
+}
+
+/* skip_may: may the prefix after leading white space start with byte c
+ * (256: the line's end), given whether there was any white space (ws)?
+ * A non-ASCII byte there is left to PCRE2; "\s+" needs some. */
+static int skip_may(const struct nr_tfsm__filter *f, int ws, unsigned c)
+{
+    if (f->prefixlen == 0 || f->prefix_ws == 0) {
+        return 1;
+    }
+    if (c != 256 && c >= 0x80) {
+        return 1;
+    }
+    if (f->prefix_ws == 2 && !ws) {
+        return 0;
+    }
+    return c != 256 && (unsigned char)f->prefix[0] == c;
+}
+
+/* Could the rule's literal prefix be where the line puts it? */
+static int prefix_may_match(const struct nr_tfsm__filter *f,
+                            const struct nr_tfsm__str *line)
+{
+    size_t i = f->prefix_ws != 0 ? lead_space(line) : 0;
+    unsigned c = i < line->len ? (unsigned char)line->p[i] : 256;
+
+    if (!skip_may(f, i > 0, c)) {
+        return 0;
+    }
+    if (f->prefix_ws != 0 && c != 256 && c >= 0x80) {
+        return 1;
+    }
+    return f->prefixlen <= line->len - i &&
+           memcmp(f->prefix, line->p + i, f->prefixlen) == 0;
 }
 
 static int outside_alphabet(const struct nr_tfsm__filter *ru,
@@ -652,10 +692,7 @@ static int has_literal(const char *hay, size_t hn, const char *lit,
 int nr_tfsm__filter_rejects(const struct nr_tfsm__filter *f,
                             const struct nr_tfsm__str *line)
 {
-    unsigned char c0 = line->len > 0 ? (unsigned char)line->p[0] : 0;
-
-    if (f->has_first &&
-        (line->len == 0 || !(f->first[c0 >> 6] & ((uint64_t)1 << (c0 & 63))))) {
+    if (!first_may(f, line->len > 0 ? (unsigned char)line->p[0] : 256)) {
         return 1;
     }
     if (f->prefixlen > 0 && !prefix_may_match(f, line)) {
@@ -766,34 +803,6 @@ struct disp {
 #define DISP_AFTER 64
 #define DISP_MIN_RULES 4
 
-static int first_may(const struct nr_tfsm__filter *f, unsigned c)
-{
-    if (f->has_first &&
-        (c == 256 || !(f->first[c >> 6] & ((uint64_t)1 << (c & 63))))) {
-        return 0;
-    }
-    if (f->prefixlen > 0 && f->prefix_ws == 0) {
-        return c != 256 && (unsigned char)f->prefix[0] == c;
-    }
-    return 1;
-}
-
-/* Mirrors prefix_may_match: non-ASCII after the white space is left to
- * PCRE2, "\s+" needs some, and the prefix must start at c. */
-static int skip_may(const struct nr_tfsm__filter *f, int ws, unsigned c)
-{
-    if (f->prefixlen == 0 || f->prefix_ws == 0) {
-        return 1;
-    }
-    if (c != 256 && c >= 0x80) {
-        return 1;
-    }
-    if (f->prefix_ws == 2 && !ws) {
-        return 0;
-    }
-    return c != 256 && (unsigned char)f->prefix[0] == c;
-}
-
 static void disp_free(struct disp *d)
 {
     if (d != NULL) {
@@ -843,26 +852,23 @@ static struct disp *disp_build(const struct nr_tfsm__state *st)
 static void disp_rows(const struct disp *d, const struct nr_tfsm__str *line,
                       const uint64_t **a, const uint64_t **b)
 {
-    size_t i = 0;
-    unsigned c0 = line->len > 0 ? (unsigned char)line->p[0] : 256, cw;
-
-    while (i < line->len && ascii_space((unsigned char)line->p[i])) {
-        i++;
-    }
-    cw = i < line->len ? (unsigned char)line->p[i] : 256;
+    size_t i = lead_space(line);
+    unsigned c0 = line->len > 0 ? (unsigned char)line->p[0] : 256;
+    unsigned cw = i < line->len ? (unsigned char)line->p[i] : 256;
     *a = d->by_first + (size_t)c0 * d->nw;
     *b = d->by_skip + ((size_t)(i > 0) * 257 + cw) * d->nw;
 }
 
-/* The first rule at or after k that both bitmaps allow, or n. */
+/* The first rule at or after k that both bitmaps allow, or n; without
+ * tables (d NULL), simply k. */
 static size_t disp_next(const struct disp *d, const uint64_t *a,
                         const uint64_t *b, size_t k, size_t n)
 {
     size_t w = k >> 6;
     uint64_t m;
 
-    if (k >= n) {
-        return n;
+    if (k >= n || d == NULL) {
+        return k < n ? k : n;
     }
     m = a[w] & b[w] & (~(uint64_t)0 << (k & 63));
     while (m == 0) {
@@ -897,9 +903,8 @@ static int run_lines(struct run *r, const struct nr_tfsm__str *lines,
         if (d != NULL) {
             disp_rows(d, &lines[li], &da, &db);
         }
-        for (k = d != NULL ? disp_next(d, da, db, 0, st->nrules) : 0;
-             k < st->nrules;
-             k = d != NULL ? disp_next(d, da, db, k + 1, st->nrules) : k + 1) {
+        for (k = disp_next(d, da, db, 0, st->nrules); k < st->nrules;
+             k = disp_next(d, da, db, k + 1, st->nrules)) {
             const struct nr_tfsm__rule *ru = &st->rules[k];
             m = try_rule(r, ru, &lines[li], li + 1);
             if (m < 0) {
