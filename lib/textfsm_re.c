@@ -1156,6 +1156,35 @@ static int jit_pays(struct nr_tfsm__re *re, uint64_t ns, size_t ahead,
            (per * (ahead / 2) > cost || spent > cost * SPENT_FACTOR);
 }
 
+/* The interpreted code within `limit` steps. */
+static int interp(const struct nr_tfsm__re *re, const char *subj, size_t len,
+                  uint32_t limit, pcre2_match_data *md,
+                  pcre2_match_context *mc)
+{
+    pcre2_set_match_limit(mc, limit);
+    return pcre2_match(re->code, (PCRE2_SPTR)subj, len, 0,
+                       PCRE2_NO_UTF_CHECK, md, mc);
+}
+
+/* JIT code, through the fast path that skips pcre2_match's checks
+ * (which matters at millions of calls); a match that outgrows the JIT
+ * stack reruns interpreted. */
+static int jit_run(const struct nr_tfsm__re *re, const pcre2_code *code,
+                   const char *subj, size_t len, pcre2_match_data *md,
+                   pcre2_match_context *mc)
+{
+    int r;
+
+    pcre2_set_match_limit(mc, MATCH_LIMIT);
+    r = pcre2_jit_match(code, (PCRE2_SPTR)subj, len, 0, PCRE2_NO_UTF_CHECK,
+                        md, mc);
+    if (r == PCRE2_ERROR_JIT_STACKLIMIT) {
+        pcre2_set_depth_limit(mc, DEPTH_LIMIT);
+        r = interp(re, subj, len, MATCH_LIMIT, md, mc);
+    }
+    return r;
+}
+
 int nr_tfsm__re_match(struct nr_tfsm__re *re, const char *subj, size_t len,
                       size_t ahead, size_t left, int ascii,
                       pcre2_match_data *md, pcre2_match_context *mc)
@@ -1167,17 +1196,7 @@ int nr_tfsm__re_match(struct nr_tfsm__re *re, const char *subj, size_t len,
     int r;
 
     if (code != NULL) {
-        /* The JIT fast path skips pcre2_match's checks, which matters at
-         * millions of calls. */
-        pcre2_set_match_limit(mc, MATCH_LIMIT);
-        r = pcre2_jit_match(code, (PCRE2_SPTR)subj, len, 0,
-                            PCRE2_NO_UTF_CHECK, md, mc);
-        if (r == PCRE2_ERROR_JIT_STACKLIMIT) {
-            pcre2_set_depth_limit(mc, DEPTH_LIMIT);
-            r = pcre2_match(re->code, (PCRE2_SPTR)subj, len, 0,
-                            PCRE2_NO_UTF_CHECK, md, mc);
-        }
-        return r;
+        return jit_run(re, code, subj, len, md, mc);
     }
     state = wants_twin(re, ascii) ? &re->ascii_state : &re->jit_state;
     calls = atomic_load_explicit(&re->calls, memory_order_relaxed);
@@ -1187,9 +1206,7 @@ int nr_tfsm__re_match(struct nr_tfsm__re *re, const char *subj, size_t len,
     /* A first, cheap interpreted try: a pattern that needs more steps
      * than this backtracks heavily and is worth its JIT compile at
      * once. */
-    pcre2_set_match_limit(mc, PROBE_LIMIT);
-    r = pcre2_match(re->code, (PCRE2_SPTR)subj, len, 0, PCRE2_NO_UTF_CHECK,
-                    md, mc);
+    r = interp(re, subj, len, PROBE_LIMIT, md, mc);
     if (r != PCRE2_ERROR_MATCHLIMIT) {
         if (atomic_load_explicit(state, memory_order_relaxed) == 0 &&
             jit_pays(re, calls < TIMED_CALLS ? now_ns() - t0 : 0, ahead,
@@ -1203,27 +1220,18 @@ int nr_tfsm__re_match(struct nr_tfsm__re *re, const char *subj, size_t len,
          * it is the process's first, with the compiler's code cold) can
          * cost more than interpreting them all.  A second, larger probe
          * tells a heavy pattern from a runaway one. */
-        pcre2_set_match_limit(mc, PROBE2_LIMIT);
-        r = pcre2_match(re->code, (PCRE2_SPTR)subj, len, 0,
-                        PCRE2_NO_UTF_CHECK, md, mc);
+        r = interp(re, subj, len, PROBE2_LIMIT, md, mc);
         if (r != PCRE2_ERROR_MATCHLIMIT) {
             return r;
         }
     }
     maybe_jit(re, ascii);
     code = jit_code(re, ascii);
-    if (code == NULL) {
-        code = re->code;
+    if (code != NULL) {
+        return jit_run(re, code, subj, len, md, mc);
     }
-    pcre2_set_match_limit(mc, MATCH_LIMIT);
     pcre2_set_depth_limit(mc, DEPTH_LIMIT);
-    r = pcre2_match(code, (PCRE2_SPTR)subj, len, 0, PCRE2_NO_UTF_CHECK, md,
-                    mc);
-    if (r == PCRE2_ERROR_JIT_STACKLIMIT) {
-        r = pcre2_match(re->code, (PCRE2_SPTR)subj, len, 0,
-                        PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT, md, mc);
-    }
-    return r;
+    return interp(re, subj, len, MATCH_LIMIT, md, mc);
 }
 
 /* ------------------------------------------------------------------ */
