@@ -240,8 +240,10 @@ int nr_buf_read_fd(struct nr_buf *b, int fd, const char *name, const char *op,
     char probe;
 
     /* A regular file tells its size: read it straight into the buffer,
-     * sized once, instead of through a bounce buffer grown by doubling
-     * (templates are read by the thousand, so this shows). */
+     * sized once, instead of copying it through a bounce buffer into one
+     * grown by doubling.  (Measured on template loading: no faster, the
+     * syscalls dominate; it saves the copies and a large file's
+     * regrowth.) */
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
         (uint64_t)st.st_size < (uint64_t)SIZE_MAX / 2) {
         want = (size_t)st.st_size + 1;
