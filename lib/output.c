@@ -21,8 +21,7 @@
 struct nr_rec {
     struct nr_val *map;
     char *host;
-    char *text;
-    size_t text_len, text_cap;
+    struct nr_buf text;     /* kept by a reused record (nr_rec__reset) */
     int has_text;
 };
 
@@ -49,6 +48,7 @@ struct nr_rec *nr_rec_new(const char *host)
     if (r == NULL) {
         return NULL;
     }
+    r->text = (struct nr_buf)NR_BUF_INIT(SIZE_MAX);   /* no ceiling */
     r->map = nr_val_map();
     r->host = strdup(host != NULL ? host : "");
     if (r->map == NULL || r->host == NULL ||
@@ -66,7 +66,7 @@ void nr_rec_free(struct nr_rec *r)
     }
     nr_val_free(r->map);
     free(r->host);
-    free(r->text);
+    nr_buf_dispose(&r->text);
     free(r);
 }
 
@@ -207,21 +207,10 @@ out:
 
 int nr_rec_text(struct nr_rec *r, const char *text, size_t len)
 {
-    /* a reused record (nr_rec__reset) keeps its text's storage */
-    if (len >= r->text_cap) {
-        size_t cap = len < 120 ? 128 : len + 1;
-        char *t = malloc(cap);
-
-        if (t == NULL) {
-            return -1;
-        }
-        free(r->text);
-        r->text = t;
-        r->text_cap = cap;
+    nr_buf_reset(&r->text);
+    if (nr_buf_add(&r->text, text, len) != 0) {
+        return -1;
     }
-    memcpy(r->text, text, len);
-    r->text[len] = '\0';
-    r->text_len = len;
     r->has_text = 1;
     return 0;
 }
@@ -231,7 +220,6 @@ int nr_rec__reset(struct nr_rec *r, const char *host)
     host = host != NULL ? host : "";
     nr_val_map_truncate(r->map, 1);      /* "host" stays */
     r->has_text = 0;
-    r->text_len = 0;
     if (strcmp(r->host, host) != 0) {
         char *h = strdup(host);
 
@@ -544,7 +532,7 @@ int nr_out_write(struct nr_out *o, const struct nr_rec *r, struct nr_err *err)
         rc = put(o, o->written == 0 ? "[\n" : ",\n", 2, err);
     }
     if (rc == 0 && o->fmt == NR_OUT_TEXT && r->has_text) {
-        rc = put(o, r->text, r->text_len, err);
+        rc = put(o, r->text.data, r->text.len, err);
     } else if (rc == 0) {
         rc = put(o, b.data, b.len, err);
     }
