@@ -500,6 +500,7 @@ static int csv_header(struct nr_out *o, struct nr_err *err)
 int nr_out_write(struct nr_out *o, const struct nr_rec *r, struct nr_err *err)
 {
     struct nr_buf b = NR_BUF_INIT(REC_MAX);
+    const struct nr_buf *line = &b;     /* what goes out */
     int rc = -1, built = -1;
 
     switch (o->fmt) {
@@ -515,7 +516,12 @@ int nr_out_write(struct nr_out *o, const struct nr_rec *r, struct nr_err *err)
         break;
     case NR_OUT_TEXT:
         /* the record's own text goes out as it is, not copied */
-        built = r->has_text ? 0 : text_default(&b, r);
+        if (r->has_text) {
+            line = &r->text;
+            built = 0;
+        } else {
+            built = text_default(&b, r);
+        }
         break;
     }
     if (built != 0) {
@@ -531,10 +537,8 @@ int nr_out_write(struct nr_out *o, const struct nr_rec *r, struct nr_err *err)
     if (rc == 0 && o->fmt == NR_OUT_JSON) {
         rc = put(o, o->written == 0 ? "[\n" : ",\n", 2, err);
     }
-    if (rc == 0 && o->fmt == NR_OUT_TEXT && r->has_text) {
-        rc = put(o, r->text.data, r->text.len, err);
-    } else if (rc == 0) {
-        rc = put(o, b.data, b.len, err);
+    if (rc == 0) {
+        rc = put(o, line->data, line->len, err);
     }
     if (rc == 0) {
         o->written++;
