@@ -1675,7 +1675,6 @@ static void on_rootget(struct job *j, netsnmp_pdu *pdu)
             accept_vb(j, li, vb) != 0) {
             return;
         }
-        j->lanes[li].walked = 1;
         j->lanes[li].state = L_DONE;
         if (vb != NULL) {
             vb = vb->next_variable;
