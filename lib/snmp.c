@@ -1423,6 +1423,19 @@ static int walk_bulk(const struct job *j)
              !(r->req->flags & NR_SNMP_GETNEXT)));
 }
 
+/* Up to width lanes in state st, from the head on, become the lanes of
+ * the next request (j->req); how many. */
+static size_t pick_lanes(struct job *j, enum lstate st, size_t width)
+{
+    j->nreq = 0;
+    for (size_t i = j->head; i < j->run->nargs && j->nreq < width; i++) {
+        if (j->lanes[i].state == st) {
+            j->req[j->nreq++] = i;
+        }
+    }
+    return j->nreq;
+}
+
 /* The next request of a walk: a GET of the subtrees that turned out
  * empty, else a GETBULK (GETNEXT) from the position of up to WALK_LANES
  * lanes still walking (one with GETNEXT: v1 would fail the whole request
@@ -1434,24 +1447,10 @@ static void send_walk(struct job *j)
     int bulk = walk_bulk(j);
     size_t width = bulk && !j->narrow ? WALK_LANES : 1;
     netsnmp_pdu *pdu = NULL;
-    int get = 0;
+    int get;
 
-    j->nreq = 0;
-    for (size_t i = j->head; i < r->nargs && j->nreq < width; i++) {
-        if (j->lanes[i].state == L_ROOTGET) {
-            j->req[j->nreq++] = i;
-        }
-    }
-    if (j->nreq > 0) {
-        get = 1;
-    } else {
-        for (size_t i = j->head; i < r->nargs && j->nreq < width; i++) {
-            if (j->lanes[i].state == L_WALK) {
-                j->req[j->nreq++] = i;
-            }
-        }
-    }
-    if (j->nreq == 0) {
+    get = pick_lanes(j, L_ROOTGET, width) > 0;
+    if (!get && pick_lanes(j, L_WALK, width) == 0) {
         if (advance_head(j) == 0) {
             finish_job(j);
         }
