@@ -116,10 +116,7 @@ void nr_val_free(struct nr_val *v)
         free(v->u.list.items);
         break;
     case NR_VT_MAP:
-        for (i = 0; i < v->u.map.n; i++) {
-            free(v->u.map.keys[i]);
-            nr_val_free(v->u.map.vals[i]);
-        }
+        nr_val_map_truncate(v, 0);
         free(v->u.map.keys);
         free(v->u.map.vals);
         break;
