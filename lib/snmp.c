@@ -1184,13 +1184,7 @@ static int emit_vb(struct job *j, const netsnmp_variable_list *vb)
         j->tvb[j->ntvb++] = c;
         return 0;
     }
-    if (rec == NULL) {
-        rec = nr_rec_new(j->t->name);
-        r->vbrec = rec;
-    } else if (nr_rec__reset(rec, j->t->name) != 0) {
-        goto oom;
-    }
-    if (rec == NULL) {
+    if (nr_rec__reset(rec, j->t->name) != 0) {
         goto oom;
     }
     if (r->req->count > 1) {
@@ -2276,7 +2270,8 @@ int nr_snmp_run(size_t *nfailed, struct nr_snmp_target *const *targets,
     r.fdsize = 1024;
     jobs = calloc(n + 1, sizeof(*jobs));
     todo = calloc(n + 1, sizeof(*todo));
-    if (jobs == NULL || todo == NULL) {
+    r.vbrec = nr_rec_new(NULL);
+    if (jobs == NULL || todo == NULL || r.vbrec == NULL) {
         nr_err_set(err, NR_ERR_LIMIT, "run", "out of memory");
         goto out;
     }
