@@ -1045,25 +1045,55 @@ static void set_ssh_dir(ssh_session s)
     }
 }
 
-/* The files an Include argument names: "~/" is the user's ssh
- * directory's parent, a relative path is under base (~/.ssh for the
- * user's files, /etc/ssh for the system's).  0 and *g filled, or -1. */
-static int include_glob(glob_t *g, const char *tok, const char *base)
-{
-    char pat[8300];
+/* The two ssh_config readers below (mentions() and bind_file()) share
+ * how a file is opened and what an Include brings in. */
 
-    if (strncmp(tok, "~/", 2) == 0) {
-        snprintf(pat, sizeof(pat), "%s/../%s", ssh_dir, tok + 2);
-    } else if (tok[0] == '/') {
-        snprintf(pat, sizeof(pat), "%s", tok);
-    } else {
-        snprintf(pat, sizeof(pat), "%s/%s", base, tok);
+/* path opened for reading when it is a regular file (an Include of
+ * /dev/zero must not read forever), else NULL, with *missing set when
+ * it does not exist (libssh skips a missing file). */
+static FILE *config_open(const char *path, int *missing)
+{
+    FILE *fp = fopen(path, "r");
+    struct stat st;
+
+    *missing = fp == NULL && errno == ENOENT;
+    if (fp != NULL && (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode))) {
+        fclose(fp);
+        fp = NULL;
     }
-    return glob(pat, 0, NULL, g) == 0 ? 0 : -1;
+    return fp;
 }
 
-/* Could the ssh_config file `path` (and what it includes) set a
- * ProxyJump or ProxyCommand?  A text scan that errs towards yes. */
+/* The files an Include line's arguments (args, split at seps, consumed)
+ * name, in order, into *g (globfree it): "~/" is the user's ssh
+ * directory's parent, a relative path is under base (~/.ssh for the
+ * user's files, /etc/ssh for the system's).  A pattern matching nothing
+ * adds nothing. */
+static void include_files(glob_t *g, char *args, const char *seps,
+                          const char *base)
+{
+    char pat[8300], *save = NULL, *tok;
+    int flags = 0;
+
+    memset(g, 0, sizeof(*g));
+    for (tok = strtok_r(args, seps, &save); tok != NULL;
+         tok = strtok_r(NULL, seps, &save)) {
+        if (strncmp(tok, "~/", 2) == 0) {
+            snprintf(pat, sizeof(pat), "%s/../%s", ssh_dir, tok + 2);
+        } else if (tok[0] == '/') {
+            snprintf(pat, sizeof(pat), "%s", tok);
+        } else {
+            snprintf(pat, sizeof(pat), "%s/%s", base, tok);
+        }
+        if (glob(pat, flags, NULL, g) == 0) {
+            flags = GLOB_APPEND;
+        }
+    }
+}
+
+/* Bit i set when the ssh_config file `path` (or what it includes) has
+ * words[i] outside comments (see nr_ssh__config_mentions).  A text scan
+ * that errs towards set. */
 static unsigned mentions(const char *path, const char *base,
                          const char *const *words, size_t n, int depth)
 {
@@ -1071,25 +1101,17 @@ static unsigned mentions(const char *path, const char *base,
     char *line = NULL;
     size_t cap = 0;
     unsigned all = (1u << n) - 1, yes = 0;
+    int missing;
 
     if (depth > 16) {
         return all;
     }
-    fp = fopen(path, "r");
+    fp = config_open(path, &missing);
     if (fp == NULL) {
-        return errno != ENOENT ? all : 0;   /* libssh skips a missing file */
-    }
-    {
-        struct stat st;
-
-        /* Not a regular file (an Include of /dev/zero): no reading it. */
-        if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-            fclose(fp);
-            return all;
-        }
+        return missing ? 0 : all;
     }
     while (yes != all && getline(&line, &cap, fp) > 0) {
-        char *p = line, *save = NULL, *tok;
+        char *p = line;
 
         while (isspace((unsigned char)*p)) {
             p++;
@@ -1102,21 +1124,15 @@ static unsigned mentions(const char *path, const char *base,
                 yes |= 1u << i;
             }
         }
-        if (strncasecmp(p, "include", 7) == 0 &&
-                   (isspace((unsigned char)p[7]) || p[7] == '=')) {
-            for (tok = strtok_r(p + 8, " \t\r\n=\"", &save);
-                 yes != all && tok != NULL;
-                 tok = strtok_r(NULL, " \t\r\n=\"", &save)) {
-                glob_t g;
+        if (yes != all && strncasecmp(p, "include", 7) == 0 &&
+            (isspace((unsigned char)p[7]) || p[7] == '=')) {
+            glob_t g;
 
-                if (include_glob(&g, tok, base) == 0) {
-                    for (size_t i = 0; yes != all && i < g.gl_pathc; i++) {
-                        yes |= mentions(g.gl_pathv[i], base, words, n,
-                                        depth + 1);
-                    }
-                    globfree(&g);
-                }
+            include_files(&g, p + 8, " \t\r\n=\"", base);
+            for (size_t i = 0; yes != all && i < g.gl_pathc; i++) {
+                yes |= mentions(g.gl_pathv[i], base, words, n, depth + 1);
             }
+            globfree(&g);
         }
     }
     free(line);
@@ -1301,23 +1317,17 @@ static void bind_line(struct bindscan *b, char *p, const char *base,
     } else if (!b->active) {
         return;
     } else if (strcasecmp(kw, "include") == 0 && !b->no_include) {
-        char *save = NULL, *tok;
+        glob_t g;
 
-        for (tok = strtok_r(args, " \t\"", &save); tok != NULL;
-             tok = strtok_r(NULL, " \t\"", &save)) {
-            glob_t g;
+        include_files(&g, args, " \t\"", base);
+        for (size_t i = 0; i < g.gl_pathc; i++) {
+            /* An included file's Host lines end at its end. */
+            int was = b->active;
 
-            if (include_glob(&g, tok, base) == 0) {
-                for (size_t i = 0; i < g.gl_pathc; i++) {
-                    /* An included file's Host lines end at its end. */
-                    int was = b->active;
-
-                    bind_file(b, g.gl_pathv[i], base, depth + 1);
-                    b->active = was;
-                }
-                globfree(&g);
-            }
+            bind_file(b, g.gl_pathv[i], base, depth + 1);
+            b->active = was;
         }
+        globfree(&g);
     } else if (strcasecmp(kw, "bindaddress") == 0 && b->out[0] == '\0') {
         /* ssh_config: the first value obtained wins. */
         args[strcspn(args, " \t")] = '\0';
@@ -1331,15 +1341,10 @@ static void bind_file(struct bindscan *b, const char *path, const char *base,
     FILE *fp;
     char *line = NULL;
     size_t cap = 0;
-    struct stat st;
+    int missing;
 
     if (depth > 16 || ++b->files > BIND_MAX_FILES ||
-        (fp = fopen(path, "r")) == NULL) {
-        return;
-    }
-    /* Only regular files: an Include of /dev/zero must not read forever. */
-    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(fp);
+        (fp = config_open(path, &missing)) == NULL) {
         return;
     }
     /* A file starts outside any Host block: everything applies. */
