@@ -67,10 +67,10 @@ const char *nr_platform__canonical(const char *name);
 /* The generic pagers every profile also answers (space). */
 const struct nr_patterns *nr_platform__generic_pagers(void);
 
-/* 1 when re matches s[0..len) anywhere (unanchored search).  md is the
- * caller's match data (reused on hot paths), or NULL for one of its own. */
 /* A match context with a JIT stack of this thread's (NULL: none). */
 pcre2_match_context *nr_re__mctx(void);
+/* 1 when re matches s[0..len) anywhere (unanchored search).  md is the
+ * caller's match data (reused on hot paths), or NULL for one of its own. */
 int nr_re__search(const pcre2_code *re, const char *s, size_t len,
                   pcre2_match_data *md);
 /* The first of ps matching s: its index, or -1.  md as above. */
