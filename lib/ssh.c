@@ -456,6 +456,7 @@ int nr_ssh__kh_order(const struct nr_ssh_kh *kh, const char *name,
          alg = strtok_r(NULL, ",", &save)) {
         int is_known = 0;
         char *dst;
+        size_t len;
 
         for (p = first; !is_known && p < kh->v + kh->n &&
                         strcmp(p->host, name) == 0; p++) {
@@ -465,13 +466,12 @@ int nr_ssh__kh_order(const struct nr_ssh_kh *kh, const char *name,
                          strcmp(alg, "ssh-rsa") == 0));
         }
         dst = is_known ? known : rest;
-        if (strlen(dst) + strlen(alg) + 2 > sizeof(known)) {
+        len = strlen(dst);
+        if (len + strlen(alg) + 2 > sizeof(known)) {
             return 0;
         }
-        if (dst[0] != '\0') {
-            strcat(dst, ",");
-        }
-        strcat(dst, alg);
+        snprintf(dst + len, sizeof(known) - len, "%s%s", len > 0 ? "," : "",
+                 alg);
         n += is_known;
     }
     if (n == 0 || strlen(known) + strlen(rest) + 2 > size) {
