@@ -123,6 +123,15 @@ static int pend(ssh_session s, const struct nr_ssh_opts *o, int64_t deadline)
     return 0;
 }
 
+/* A wait that pend() ended: the stop flag, else the deadline (late
+ * says what did not happen in time). */
+static void gave_up(struct nr_err *err, const struct nr_ssh_opts *o,
+                    const char *op, const char *late)
+{
+    nr_err_set(err, NR_ERR_TIMEOUT, op, "%s", stopped(o) ? "interrupted"
+                                                         : late);
+}
+
 /* rc = call, again while it says `again` and the deadline allows. */
 #define UNTIL_DONE(rc, again, call, s, o, deadline)                       \
     while (((rc) = (call)) == (again) && pend((s), (o), (deadline)) == 0) { \
@@ -823,8 +832,7 @@ fail:
                "auth", "%s", ssh_get_error(s));
     return -1;
 again:
-    nr_err_set(err, NR_ERR_TIMEOUT, "auth", "%s", stopped(o)
-               ? "interrupted" : "no answer before the deadline");
+    gave_up(err, o, "auth", "no answer before the deadline");
     return -1;
 }
 
@@ -1742,8 +1750,7 @@ static int connect_hop(struct hop *h, const struct nr_ssh_target *t,
     ssh_set_blocking(s, 0);
     UNTIL_DONE(rc, SSH_AGAIN, ssh_connect(s), s, o, cdl);
     if (rc == SSH_AGAIN) {
-        nr_err_set(err, NR_ERR_TIMEOUT, "connect", "%s", stopped(o)
-                   ? "interrupted" : "no SSH handshake before the deadline");
+        gave_up(err, o, "connect", "no SSH handshake before the deadline");
         return -1;
     }
     if (restore_kh) {
@@ -1890,9 +1897,8 @@ int nr_ssh__exec(struct nr_ssh *s, const char *cmd, struct nr_buf *out,
         }
     }
     if (r == SSH_AGAIN) {
-        nr_err_set(err, NR_ERR_TIMEOUT, "exec", "%s", stopped(s->o)
-                   ? "interrupted"
-                   : "the command did not start before the deadline");
+        gave_up(err, s->o, "exec",
+                "the command did not start before the deadline");
         goto out;
     }
     if (r != SSH_OK) {
@@ -1979,9 +1985,7 @@ int nr_ssh__shell(struct nr_ssh *s, int64_t deadline, struct nr_err *err)
     }
     if (r != SSH_OK) {
         if (r == SSH_AGAIN) {
-            nr_err_set(err, NR_ERR_TIMEOUT, "shell", "%s", stopped(s->o)
-                       ? "interrupted" : "no shell before the "
-                       "deadline");
+            gave_up(err, s->o, "shell", "no shell before the deadline");
         } else {
             nr_err_set(err, NR_ERR_PROTOCOL, "shell", "cannot open a shell: "
                        "%s", ssh_get_error(last(s)));
@@ -2017,9 +2021,7 @@ int nr_ssh__write(struct nr_ssh *s, const char *data, size_t len,
         }
         off += (size_t)n;
         if (off < len && pend(last(s), s->o, deadline) != 0) {
-            nr_err_set(err, NR_ERR_TIMEOUT, "write", "%s", stopped(s->o)
-                       ? "interrupted" : "the device takes no "
-                       "input");
+            gave_up(err, s->o, "write", "the device takes no input");
             return -1;
         }
     }
