@@ -90,14 +90,19 @@ static int64_t left_ms(int64_t deadline)
     return l > 0 ? l : 0;
 }
 
-/* Sessions run non-blocking: a libssh call that would wait returns
- * SSH_AGAIN and the caller waits here for the socket, through the
- * scheduler, so one thread serves many sessions (fiber.h).  The wait is
- * capped so the stop flag and the deadline are checked often.  Returns
- * -1 when the deadline passed or the run was stopped. */
+/* Set by a signal: give up soon. */
 static int stopped(const struct nr_ssh_opts *o)
 {
     return o->stop != NULL && *o->stop;
+}
+
+/* The next wait towards deadline: what is left of it, at most 200 ms so
+ * the stop flag and the deadline are checked often. */
+static int slice_ms(int64_t deadline)
+{
+    int64_t l = left_ms(deadline);
+
+    return (int)(l < 200 ? l : 200);
 }
 
 /* Wait up to ms for the session's socket: readable, or writable while
@@ -112,6 +117,10 @@ static void wait_socket(ssh_session s, int64_t ms)
     (void)nr_fiber__wait(ssh_get_fd(s), ev, (int)ms);
 }
 
+/* Sessions run non-blocking: a libssh call that would wait returns
+ * SSH_AGAIN and the caller waits here for the socket, through the
+ * scheduler, so one thread serves many sessions (fiber.h), a slice at a
+ * time.  Returns -1 when the deadline passed or the run was stopped. */
 static int pend(ssh_session s, const struct nr_ssh_opts *o, int64_t deadline)
 {
     int64_t l = left_ms(deadline);
@@ -1498,9 +1507,7 @@ static int resolve(struct addrinfo **out, const char *host, int port,
         lookup_main(l);     /* no thread: look it up here */
         atomic_store(&l->refs, 1);
     }
-    while (!(nr_fiber__wait(l->efd, POLLIN, (int)(left_ms(deadline) < 200
-                                               ? left_ms(deadline) : 200))
-             & POLLIN)) {
+    while (!(nr_fiber__wait(l->efd, POLLIN, slice_ms(deadline)) & POLLIN)) {
         if (left_ms(deadline) == 0 || stopped(o)) {
             nr_err_set(err, NR_ERR_TIMEOUT, "connect", "%s",
                        left_ms(deadline) == 0 ? "no answer from the name "
@@ -1588,8 +1595,7 @@ static int tcp_connect(int *fd_out, const char *host, int port,
                 e = ETIMEDOUT;
                 break;
             }
-            if (nr_fiber__wait(fd, POLLOUT, (int)(left_ms(deadline) < 200
-                                                   ? left_ms(deadline) : 200))) {
+            if (nr_fiber__wait(fd, POLLOUT, slice_ms(deadline))) {
                 el = sizeof(e);
                 if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) != 0) {
                     e = errno;
