@@ -1,9 +1,13 @@
 /* floor.c — the least any netparse could do on a large input: map it
- * and read every byte once (as the line split must), then write as many
- * bytes as netparse's JSON to stdout.  No parsing, no records, no JSON;
- * run as its own process like netparse.  Python's parse call divided by
- * this process's time is the highest ratio any engine could show on
- * this machine for this input and output.
+ * and find every line end (as the line split must; glibc's vector
+ * memchr is the fastest way there is), then write as many bytes as
+ * netparse's JSON to stdout.  On the lab VM memchr over 8 MiB of mapped
+ * page cache takes about 5 ms and spawning any process about 5 ms, so
+ * this floor is mostly memory and process cost, not a slow loop.  No
+ * parsing, no records, no JSON; run as its own process like netparse.
+ * Python's parse call divided by this process's time is the highest
+ * ratio any engine could show on this machine for this input and
+ * output.
  * Usage: floor INPUT OUTPUT_BYTES >FILE */
 #include <fcntl.h>
 #include <stdio.h>
@@ -18,8 +22,8 @@ int main(int argc, char **argv)
     static char chunk[1 << 20];
     struct stat st;
     unsigned long sum = 0;
-    size_t i, left, n;
-    const unsigned char *p;
+    size_t left, n;
+    const char *p, *q, *end;
     ssize_t w;
     int fd;
 
@@ -38,8 +42,10 @@ int main(int argc, char **argv)
         perror("mmap");
         return 2;
     }
-    for (i = 0; i < (size_t)st.st_size; i++) {
-        sum += p[i];
+    end = p + st.st_size;
+    for (q = p; q < end && (q = memchr(q, '\n', (size_t)(end - q))) != NULL;
+         q++) {
+        sum++;
     }
     /* The output's bytes depend on the input so the loop above stays. */
     memset(chunk, (int)('a' + sum % 26), sizeof(chunk));
