@@ -7,6 +7,7 @@
 # time, client CPU seconds and peak RSS of each side, and the ratios.
 #
 #   NR_BENCH_SIM_AGENTS (200)  NR_BENCH_SNMPD (20)  NR_BENCH_PAR (32)
+#   NR_BENCH_PAIRS (2): netpoll/snmpbulkwalk turns on the snmpsim set
 set -u
 cd "$(dirname "$0")/../../.."
 BUILD=${NR_BUILD:-build}
@@ -14,6 +15,7 @@ NP=$BUILD/bin/netpoll
 SIM=${NR_BENCH_SIM_AGENTS:-200}
 INST=${NR_BENCH_SNMPD:-20}
 PAR=${NR_BENCH_PAR:-32}
+PAIRS=${NR_BENCH_PAIRS:-2}
 for c in snmpd snmpsimd snmpbulkwalk /usr/bin/time; do
     command -v "$c" >/dev/null || { echo "skip: $c not installed (make deps)"; exit 0; }
 done
@@ -30,40 +32,65 @@ timeout 300 bash tests/lab/lab up --only snmp --snmpsim-agents "$SIM" \
 INV=$NR_LAB_DIR/inv/snmp.ini
 COMM=netrun-lab-ro
 
+# CPU seconds (user+sys, in clock ticks) used so far by the server
+# processes of the set being measured ($SERVERS: pid files of snmpsimd,
+# or of every snmpd).  Both clients are bounded by what the agents can
+# serve; the servers' own CPU beside each run shows how much work each
+# client made them do.
+server_ticks() {
+    local pid sum=0 f
+    for f in $SERVERS; do
+        pid=$(cat "$f" 2>/dev/null) || continue
+        [ -r "/proc/$pid/stat" ] || continue
+        # utime and stime: fields 14 and 15, counted after the name
+        sum=$((sum + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }')))
+    done
+    echo "$sum"
+}
+
 # measure NAME CMD...: wall, user+sys CPU of the command and its children,
-# and the largest RSS of any one process (GNU time).
+# the largest RSS of any one process (GNU time), and the servers' CPU.
 measure() {
     local name=$1; shift
-    local t0 t1
+    local t0 t1 s0 s1
+    s0=$(server_ticks)
     t0=$(date +%s.%N)
     /usr/bin/time -f "%U %S %M" -o "$tmp/$name.time" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
     echo $? >"$tmp/$name.rc"
     t1=$(date +%s.%N)
+    s1=$(server_ticks)
     echo "$t0 $t1" >"$tmp/$name.wall"
+    echo "$(( s1 - s0 )) $(getconf CLK_TCK)" >"$tmp/$name.server"
 }
 
-report() {  # set label
-    python3 - "$tmp" "$1" "$2" <<'PYEOF'
+report() {  # label title pairs
+    python3 - "$tmp" "$1" "$2" "$3" <<'PYEOF'
 import sys
-tmp, a, label = sys.argv[1], sys.argv[2], sys.argv[3]
+tmp, a, label, pairs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 def load(n):
     t0, t1 = map(float, open(f"{tmp}/{n}.wall").read().split())
     u, s, m = open(f"{tmp}/{n}.time").read().split()[-3:]
     lines = sum(1 for _ in open(f"{tmp}/{n}.out"))
     rc = open(f"{tmp}/{n}.rc").read().strip()
-    return t1 - t0, float(u) + float(s), int(m), lines, rc
-np_, sb = load(a + "_netpoll"), load(a + "_snmpbulkwalk")
+    st, hz = map(int, open(f"{tmp}/{n}.server").read().split())
+    return t1 - t0, float(u) + float(s), int(m), lines, rc, st / hz
 print(f"{label}:")
-for name, (w, c, m, l, rc) in (("netpoll", np_), ("snmpbulkwalk", sb)):
-    print(f"  {name:13s} wall {w:7.2f} s  cpu {c:7.3f} s  peak RSS {m/1024:7.1f} MiB"
-          f"  {l} varbinds  exit {rc}")
-print(f"  ratios (snmpbulkwalk / netpoll): wall {sb[0]/np_[0]:.1f}x, "
-      f"cpu {sb[1]/max(np_[1],0.001):.1f}x")
+wr, cr = [], []
+for i in range(1, pairs + 1):
+    np_, sb = load(f"{a}_netpoll{i}"), load(f"{a}_snmpbulkwalk{i}")
+    for name, (w, c, m, l, rc, sc) in (("netpoll", np_), ("snmpbulkwalk", sb)):
+        print(f"  {name:13s} wall {w:7.2f} s  cpu {c:7.3f} s  peak RSS {m/1024:7.1f} MiB"
+              f"  {l} varbinds  exit {rc}  (agents' cpu {sc:.2f} s)")
+    wr.append(sb[0] / np_[0]); cr.append(sb[1] / max(np_[1], 0.001))
+    print(f"  ratios (snmpbulkwalk / netpoll): wall {wr[-1]:.2f}x, cpu {cr[-1]:.1f}x")
+if pairs > 1:
+    print(f"  over {pairs} pairs: wall {min(wr):.2f}x to {max(wr):.2f}x, "
+          f"cpu {min(cr):.1f}x to {max(cr):.1f}x")
 PYEOF
 }
 
-run_set() {  # label group
-    local label=$1 group=$2
+run_set() {  # label group pairs
+    local label=$1 group=$2 pairs=$3 i
     "$NP" -i "$INV" -l "$group" -f text get sysUpTime.0 >/dev/null 2>&1  # warm
     # the agent list as snmpbulkwalk wants it: "community addr" per line
     python3 - "$INV" "$group" >"$tmp/$label.targets" <<'PYEOF'
@@ -82,21 +109,27 @@ for line in open(inv):
 PYEOF
     local n
     n=$(wc -l <"$tmp/$label.targets")
-    measure "${label}_netpoll" "$NP" -i "$INV" -l "$group" -j "$PAR" -t 5 -r 1 \
-        bulkwalk ifTable ifXTable
     cat >"$tmp/walk1.sh" <<'EOF'
 #!/bin/sh
 # one agent: ifTable then ifXTable, as two snmpbulkwalk runs would
 snmpbulkwalk -v2c -c "$1" -t 5 -r 1 -Cr25 -On "$2" 1.3.6.1.2.1.2.2
 snmpbulkwalk -v2c -c "$1" -t 5 -r 1 -Cr25 -On "$2" 1.3.6.1.2.1.31.1.1
 EOF
-    measure "${label}_snmpbulkwalk" sh -c \
-        "xargs -P $PAR -L 1 sh $tmp/walk1.sh < $tmp/$label.targets"
-    report "$label" "$label ($n agents, $PAR-way)"
+    # The two sides take turns, so a slow spell of the shared machine or
+    # of the agents is less likely to fall on one side only.
+    for i in $(seq "$pairs"); do
+        measure "${label}_netpoll$i" "$NP" -i "$INV" -l "$group" -j "$PAR" \
+            -t 5 -r 1 bulkwalk ifTable ifXTable
+        measure "${label}_snmpbulkwalk$i" sh -c \
+            "xargs -P $PAR -L 1 sh $tmp/walk1.sh < $tmp/$label.targets"
+    done
+    report "$label" "$label ($n agents, $PAR-way)" "$pairs"
 }
 
-run_set sim snmpsim_agents
-run_set snmpd snmpd_instances
+SERVERS=$NR_LAB_DIR/snmp/snmpsimd.pid
+run_set sim snmpsim_agents "$PAIRS"
+SERVERS=$(ls "$NR_LAB_DIR"/snmp/*/snmpd.pid)
+run_set snmpd snmpd_instances 3
 
 echo "-- 1000 agents in one netpoll process (snmpsim communities, -j 200)"
 python3 - "$INV" "$SIM" >"$tmp/inv1000.ini" <<'PYEOF'
@@ -110,6 +143,7 @@ for i in range(1000):
 PYEOF
 # one snmpsimd (a Python process) drops bursts past its socket buffer:
 # -j bounds what is in flight, the 1000 agents still share one process
+SERVERS=$NR_LAB_DIR/snmp/snmpsimd.pid
 measure many "$NP" -i "$tmp/inv1000.ini" -j 200 -t 2 -r 3 get sysName.0 ifNumber.0 \
     ifDescr.1 ifHCInOctets.1
 python3 - "$tmp" <<'PYEOF'
