@@ -135,8 +135,9 @@ static int cmp_groups(const void *a, const void *b)
 
 /* Every definition that applies to h, lowest precedence first. */
 static int host_apps(struct apps *as, struct nr_inventory *inv,
-                     struct nr_ihost *h)
+                     struct nr_ihost *spec)
 {
+    struct nr_ihost *h = spec->base != NULL ? spec->base : spec;
     struct nr_group **gs = NULL;
     size_t ng = 0, cap = 0;
     struct nr_group *all = nr_inv__group(inv, "all");
@@ -188,6 +189,11 @@ static int host_apps(struct apps *as, struct nr_inventory *inv,
             app_add(as, &h->filevars[d], "host_vars/", h->name) != 0) {
             goto out;
         }
+    }
+    /* What the spec itself says (its user, its port) is above every
+     * inventory layer, and below -e as everything is. */
+    if (spec != h && app_add(as, &spec->vars, "-H ", spec->name) != 0) {
+        goto out;
     }
     if (app_add(as, &inv->extra, "", "extra vars (-e)") != 0) {
         goto out;
@@ -1150,6 +1156,7 @@ out:
 
 struct nr_host {
     char *name;
+    char *addr;            /* the address when no variable sets one */
     struct nr_val *vars;   /* effective values, unmasked */
     int *rank;             /* precedence layer of each entry of vars */
     char **texts;          /* text form, built on demand */
@@ -1184,7 +1191,10 @@ int nr_inventory_host(struct nr_host **out, struct nr_inventory *inv,
         return -1;
     }
     h = calloc(1, sizeof(*h));
+    /* Without ansible_host a host's address is its name: for admin@r1
+     * that is r1's. */
     if (h == NULL || (h->name = strdup(name)) == NULL ||
+        (h->addr = strdup(ih->base != NULL ? ih->base->name : name)) == NULL ||
         (h->vars = nr_val_map()) == NULL || host_apps(&as, inv, ih) != 0) {
         goto oom;
     }
@@ -1234,6 +1244,7 @@ void nr_host_free(struct nr_host *h)
     free(h->rank);
     nr_val_free(h->vars);
     free(h->name);
+    free(h->addr);
     free(h);
 }
 
@@ -1317,7 +1328,7 @@ const char *nr_host_get(const struct nr_host *h, const char *key)
         }
     }
     if (val == NULL && strcmp(key, "host") == 0) {
-        val = h->name;
+        val = h->addr;
     }
     if (val != NULL && strcmp(key, "platform") == 0) {
         /* The mapping is data: each profile lists its aliases. */

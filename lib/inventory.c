@@ -1585,15 +1585,36 @@ int nr_inventory_add_extra(struct nr_inventory *inv, const char *arg,
     return 0;
 }
 
+/* A host for spec that starts from base (see nr_ihost.base), named by
+ * the whole spec; the same spec twice is the same host. */
+static int derived_host(struct nr_ihost **out, struct nr_inventory *inv,
+                        struct nr_ihost *base, const char *spec,
+                        struct nr_err *err)
+{
+    struct nr_ihost *h = nr_inv__host(inv, spec);
+
+    if (h != NULL) {
+        *out = h;
+        return 0;
+    }
+    if (nr_inv__add_host(&h, inv, spec, NULL, -1, NULL, 0, err) != 0) {
+        return -1;
+    }
+    h->base = base->base != NULL ? base->base : base;
+    *out = h;
+    return 0;
+}
+
 int nr_inventory_add_adhoc(struct nr_inventory *inv, const char *spec,
                            const char **name_out, struct nr_err *err)
 {
     const char *at = strrchr(spec, '@');
     const char *addr = at != NULL ? at + 1 : spec;
     struct nr_group *ug = nr_inv__group(inv, "ungrouped");
-    struct nr_ihost *h = NULL;
+    struct nr_ihost *h = NULL, *base;
     char *host = NULL;
     long port = -1;
+    int by_addr = 0;
     int rc = -1;
 
     *name_out = NULL;
@@ -1603,10 +1624,16 @@ int nr_inventory_add_adhoc(struct nr_inventory *inv, const char *spec,
                    "host:port, [v6addr]:port or user@host", spec);
         goto out;
     }
-    /* An inventory host of that name keeps its own settings; only what
-     * the spec says explicitly is added on top at host level. */
-    h = nr_inv__host(inv, addr);
-    if (h == NULL) {
+    /* The host the spec names: an inventory host (r1, admin@r1:2222), or
+     * one an earlier spec added (192.0.2.7:2222). */
+    base = nr_inv__host(inv, host);
+    if (base == NULL && strcmp(addr, host) != 0) {
+        base = nr_inv__host(inv, addr);
+        by_addr = base != NULL;
+    }
+    if (base == NULL) {
+        /* Any other spec adds a host named by the spec without its user,
+         * whose address is the spec's. */
         if (nr_inv__add_host(&h, inv, addr, ug, -1, NULL, 0, err) != 0) {
             goto out;
         }
@@ -1614,9 +1641,17 @@ int nr_inventory_add_adhoc(struct nr_inventory *inv, const char *spec,
                            0) != 0) {
             goto oom;
         }
+    } else if (at == NULL && (port <= 0 || by_addr)) {
+        /* Only its name: the host as it is. */
+        *name_out = base->name;
+        rc = 0;
+        goto out;
+    } else if (derived_host(&h, inv, base, spec, err) != 0) {
+        goto out;
     }
-    if (port > 0 && nr_varlist_set(&h->vars, "ansible_port",
-                                   nr_val_int(port), NULL, 0) != 0) {
+    if (port > 0 && !by_addr &&
+        nr_varlist_set(&h->vars, "ansible_port", nr_val_int(port), NULL,
+                       0) != 0) {
         goto oom;
     }
     if (at != NULL) {

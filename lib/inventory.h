@@ -45,6 +45,12 @@ struct nr_ihost {
     struct nr_varlist *filevars;  /* host_vars/ per source dir */
     struct nr_group **groups;     /* direct memberships */
     size_t ngroups, capgroups;
+    /* A -H or jump spec that gives an inventory host a user or port of
+     * its own (admin@r1, r1:2222) is a host of its own, in no group, that
+     * starts from base's variables and groups and puts vars on top: the
+     * inventory host itself is left as it was, so a@r1,b@r1 are two
+     * logins and a jump spec never changes a target. */
+    struct nr_ihost *base;
 };
 
 struct nr_inventory {

@@ -268,6 +268,19 @@ t_check "text has a header per result and a summary on stderr" \
 names "cisco_ios:&healthy" | timeout 60 $NR -q -i "$INV" -H - --format jsonl 'show clock' >"$T_TMP/pipe.out"
 t_check "netinv --names | netrun -H - works" \
     test "$(jq -s 'map(select(.ok)) | length' "$T_TMP/pipe.out")" = "$(names 'cisco_ios:&healthy' | wc -l)"
+# -H with a user or port on an inventory host: a login of its own on top
+# of the host's variables; the inventory host itself is unchanged.
+hu=$(var "$good" user)
+hp=$(var "$good" port)
+run hspec -H "$hu@$good,bogus@$good,$good,$good:$hp" 'show clock'
+t_check "-H user@host, other-user@host, host and host:port are four logins" \
+    test "$(jq -s -c 'map(.host) | sort' "$T_TMP/hspec.out")" = \
+         "$(jq -n -c --arg g "$good" --arg u "$hu" --arg p "$hp" \
+               '[$g, ($g + ":" + $p), ($u + "@" + $g), ("bogus@" + $g)] | sort')"
+t_check "-H bogus@host logs in as bogus (and fails), the others succeed" \
+    jq -s -e --arg g "$good" 'all(.[]; if .host == "bogus@" + $g
+        then (.ok | not) and .error.kind == "auth" and (.error.message | test("bogus"))
+        else .ok end)' "$T_TMP/hspec.out"
 run outdir -l "cisco_ios:&healthy" --out-dir "$T_TMP/od" --transcript "$T_TMP/tr" 'show version' 'show ip interface brief'
 t_check "--out-dir: one file per host and command" \
     test "$(find "$T_TMP/od" -name '*.txt' | wc -l)" = $(( $(names 'cisco_ios:&healthy' | wc -l) * 2 ))

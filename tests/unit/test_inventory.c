@@ -188,6 +188,75 @@ static void patterns(void **state)
     nr_inventory_free(inv);
 }
 
+/* -H specs: a user or port on an inventory host is a host of its own that
+ * starts from the inventory host (groups, host_vars, address) and puts
+ * the spec on top, leaving the inventory host as it was; other specs add
+ * hosts of their own. */
+static void adhoc_specs(void **state)
+{
+    static const char *const want[][5] = {
+        /* spec, name, user, port, host (address) */
+        { "r1", "r1", "invuser", "2201", "r1" },
+        { "a@r1", "a@r1", "a", "2201", "r1" },
+        { "b@r1", "b@r1", "b", "2201", "r1" },
+        { "r1:2222", "r1:2222", "invuser", "2222", "r1" },
+        { "c@r1:2223", "c@r1:2223", "c", "2223", "r1" },
+        { "r2", "r2", "groupuser", NULL, "10.9.9.2" },
+        { "d@r2", "d@r2", "d", NULL, "10.9.9.2" },
+        { "e@127.0.0.5:2022", "127.0.0.5:2022", "e", "2022", "127.0.0.5" },
+        { "f@127.0.0.5:2022", "f@127.0.0.5:2022", "f", "2022", "127.0.0.5" },
+        { "[::1]:2024", "[::1]:2024", NULL, "2024", "::1" },
+    };
+    const char *ini = "[core]\nr1 user=invuser port=2201 platform=cisco_ios\n"
+                      "r2 ansible_host=10.9.9.2\n"
+                      "[core:vars]\nansible_user=groupuser\nv=core\n";
+    const char *path = write_tmp(ini, ".ini");
+    struct nr_inventory *inv = NULL;
+    struct nr_host *h = NULL;
+    struct nr_err err = NR_ERR_INIT;
+    const char *name = NULL, *again = NULL;
+
+    (void)state;
+    assert_nr_ok(nr_inventory_load(&inv, &path, 1, NULL, &err), &err);
+    unlink(path);
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        assert_nr_ok(nr_inventory_add_adhoc(inv, want[i][0], &name, &err),
+                     &err);
+        assert_string_equal(name, want[i][1]);
+        assert_nr_ok(nr_inventory_host(&h, inv, name, &err), &err);
+        if (want[i][2] == NULL) {
+            assert_null(nr_host_get(h, "user"));
+        } else {
+            assert_string_equal(nr_host_get(h, "user"), want[i][2]);
+        }
+        if (want[i][3] == NULL) {
+            assert_null(nr_host_get(h, "port"));
+        } else {
+            assert_string_equal(nr_host_get(h, "port"), want[i][3]);
+        }
+        assert_string_equal(nr_host_get(h, "host"), want[i][4]);
+        nr_host_free(h);
+    }
+    /* The inventory hosts keep their own settings and group vars. */
+    assert_nr_ok(nr_inventory_host(&h, inv, "r1", &err), &err);
+    assert_string_equal(nr_host_get(h, "user"), "invuser");
+    assert_string_equal(nr_host_get(h, "port"), "2201");
+    nr_host_free(h);
+    assert_nr_ok(nr_inventory_host(&h, inv, "a@r1", &err), &err);
+    assert_string_equal(nr_host_get(h, "platform"), "cisco_ios");
+    assert_string_equal(nr_host_get(h, "v"), "core");
+    nr_host_free(h);
+    /* The same spec twice is the same host. */
+    assert_nr_ok(nr_inventory_add_adhoc(inv, "a@r1", &again, &err), &err);
+    assert_string_equal(again, "a@r1");
+    /* -e stays above a spec's user. */
+    assert_nr_ok(nr_inventory_add_extra(inv, "ansible_user=x", &err), &err);
+    assert_nr_ok(nr_inventory_host(&h, inv, "b@r1", &err), &err);
+    assert_string_equal(nr_host_get(h, "user"), "x");
+    nr_host_free(h);
+    nr_inventory_free(inv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -197,6 +266,7 @@ int main(void)
         cmocka_unit_test(float_repr_is_pythons),
         cmocka_unit_test(precedence_and_aliases),
         cmocka_unit_test(patterns),
+        cmocka_unit_test(adhoc_specs),
     };
     return cmocka_run_group_tests_name("inventory", tests, NULL, NULL);
 }
