@@ -185,6 +185,40 @@ t_check "set: agent answers the new value" has "$T_TMP/set" 'sysContact.0 = STRI
 np "$T_TMP/setro" -i "$INV" -l lab-snmpd --allow-set -f jsonl set sysLocation.0 s nope
 t_check "set with a read-only community: refused per host" grep -q '"ok":false,"error":{"kind":"\(command\|timeout\|auth\)"' "$T_TMP/setro"
 
+# --- broken agents (tests/lab/snmp_broken.py, pysnmp from snmpsim's deps) -----------
+# Each answers on its own loopback port and exits by itself after 60 s.
+broken() {  # broken MODE: start one, set BPORT
+    rm -f "$T_TMP/broken.$1"
+    /usr/bin/python3 tests/lab/snmp_broken.py "$1" "$T_TMP/broken.$1" 60 \
+        2>"$T_TMP/broken.$1.err" &
+    BPIDS="$BPIDS $!"
+    for _ in $(seq 100); do [ -s "$T_TMP/broken.$1" ] && break; sleep 0.1; done
+    BPORT=$(cat "$T_TMP/broken.$1" 2>/dev/null)
+}
+BPIDS=""
+for m in repeat backwards; do
+    broken $m
+    np "$T_TMP/b$m" -H "127.0.0.1:$BPORT" -c public -t 1 -r 1 -f jsonl bulkwalk ifTable
+    t_check "agent whose OIDs do not increase ($m): exit 1" [ $? = 1 ]
+    t_check "agent whose OIDs do not increase ($m): what came first, then a protocol error" \
+        python3 -c '
+import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]
+assert r[0]["ok"] and r[0]["name"] == "ifDescr", r
+e=r[-1]; assert not e["ok"] and e["error"]["kind"] == "protocol", e
+assert "not increasing" in e["error"]["message"], e
+assert len(r) == 2, r' "$T_TMP/b$m"
+done
+broken garbage
+np "$T_TMP/bgarbage" -H "127.0.0.1:$BPORT" -c public -t 1 -r 1 -f jsonl bulkwalk ifTable
+t_check "agent answering garbage: exit 1, a timeout record, no crash" \
+    sh -c "[ $? = 1 ] && grep -q '\"ok\":false,\"error\":{\"kind\":\"timeout\"' '$T_TMP/bgarbage'"
+broken toobig
+np "$T_TMP/btoobig" -H "127.0.0.1:$BPORT" -c public -t 1 -r 1 -f jsonl bulkwalk ifTable
+t_check "tooBig until max-repetitions is 3: halved, then the whole walk (exit 0)" \
+    sh -c "[ $? = 0 ] && [ \$(grep -c '\"ok\":true,\"oid\":\"1.3.6.1.2.1.2.2.1.2.[123]\"' '$T_TMP/btoobig') = 3 ]"
+kill $BPIDS 2>/dev/null
+wait $BPIDS 2>/dev/null
+
 # --- secrets never printed -----------------------------------------------------------
 leak=0
 for s in $SECRETS; do
