@@ -885,6 +885,7 @@ struct job {
     unsigned long uptime_prev, uptime_cur;
     int have_uptime, reset;
     double at;                  /* when the last response came */
+    unsigned long rx;           /* datagrams read since the last answer */
 };
 
 struct timer {
@@ -1846,6 +1847,28 @@ static int response_cb(int op, netsnmp_session *s, int reqid,
             resend(j);
             return 1;
         }
+        /* Datagrams that came back since the last answer but were no
+         * answer net-snmp could deliver (not SNMP, another version or
+         * community, undecryptable, or late) say more than silence. */
+        unsigned long unread = j->rx;
+        int v3priv = j->t->version == SNMP_VERSION_3 &&
+                     j->t->sec_level == SNMP_SEC_LEVEL_AUTHPRIV;
+        char why[200];
+
+        if (unread > 0) {
+            snprintf(why, sizeof(why), " (it sent back %lu datagram%s that "
+                     "were no answer: %s, late answers, or no SNMP agent)",
+                     unread,
+                     unread == 1 ? "" : "s",
+                     v3priv ? "wrong priv passphrase or protocol"
+                            : "another SNMP version or community");
+        } else {
+            snprintf(why, sizeof(why), "%s",
+                     j->t->version != SNMP_VERSION_3
+                         ? " (down, or wrong community)"
+                     : v3priv ? " (down, or wrong priv passphrase or protocol)"
+                              : "");
+        }
         nr_err_set(&j->err, NR_ERR_TIMEOUT,
                    j->state == J_PROBE ? "discover"
                    : r->req->op == NR_SNMP_GET ? "get"
@@ -1854,13 +1877,12 @@ static int response_cb(int op, netsnmp_session *s, int reqid,
                    "no response from %s after %d tr%s of %d ms%s",
                    j->t->peer + (strncmp(j->t->peer, "udp6:", 5) == 0 ? 5 : 4),
                    j->tries + 1, j->tries == 0 ? "y" : "ies", j->t->timeout_ms,
-                   j->t->version != SNMP_VERSION_3
-                       ? " (down, or wrong community)"
-                   : j->t->sec_level == SNMP_SEC_LEVEL_AUTHPRIV
-                       ? " (down, or wrong priv passphrase or protocol)"
-                       : "");
+                   why);
         job_fail(j);
         return 1;
+    }
+    if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE) {
+        j->rx = 0;     /* this answer and all before it are accounted for */
     }
     if (op != NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE || pdu == NULL) {
         nr_snmp__err_map(&j->err, "receive", SNMPERR_BAD_RECVFROM, NULL);
@@ -1907,6 +1929,10 @@ static int response_cb(int op, netsnmp_session *s, int reqid,
     return 1;
 }
 
+/* The job whose socket is being read, for udp_recv (net-snmp gives it
+ * only the transport).  Per thread: each run's loop is one thread. */
+static __thread struct job *reading;
+
 /* net-snmp's UDP/IPv4 receive asks for the socket's own address
  * (getsockname) after every datagram, for messages it only logs when
  * debugging: a system call per answer.  The address does not change, and
@@ -1934,6 +1960,9 @@ static int udp_recv(netsnmp_transport *t, void *buf, int size,
     } while (rc < 0 && errno == EINTR);
     *opaque = ap;
     *olength = (int)sizeof(*ap);
+    if (rc > 0 && reading != NULL) {
+        reading->rx++;
+    }
     return rc;
 }
 
@@ -2203,7 +2232,9 @@ static void run_round(struct run *r, struct job **jobs, size_t n, int maxjobs)
             struct job *j = ev[i].data.ptr;
 
             NETSNMP_LARGE_FD_SET(j->fd, &r->fds);
+            reading = j;
             snmp_sess_read2(j->sess, &r->fds);
+            reading = NULL;
             NETSNMP_LARGE_FD_CLR(j->fd, &r->fds);
         }
         now = now_us();
