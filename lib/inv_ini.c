@@ -168,10 +168,16 @@ int nr_inv__parse_address(const char *addr, char **host, long *port)
             if (errno != 0 || *port > 0x7fffffffL) {
                 *port = 0x7fffffffL;
             }
-            free(tmp);
-            tmp = strndup(a + gs[0], gl[0]);
-            if (tmp == NULL) {
-                goto out;
+            /* The host part, copied before the previous copy (which a
+             * may point into, when both forms matched) is freed. */
+            {
+                char *part = strndup(a + gs[0], gl[0]);
+
+                if (part == NULL) {
+                    goto out;
+                }
+                free(tmp);
+                tmp = part;
             }
             a = tmp;
             alen = strlen(tmp);
